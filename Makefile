@@ -1,0 +1,29 @@
+# inferlab: `make demo` and `make test` are the two commands; both set up .venv first.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+JOBS    ?= 2
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)  ## create .venv and install inferlab with its dev extras (quick when already done)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup  ## every method's tiny bench end to end; HTML report in reports/demo/index.html
+	$(BIN)/inferlab demo --out reports/demo
+
+test: setup  ## the test suite (a few minutes on 2 cores); fails if no test ran
+	$(BIN)/python -m pytest -q -n $(JOBS) tests
+
+bench: setup  ## the tiny benches with three seeds each, JSON lines in reports/bench.jsonl
+	$(BIN)/python benchmarks/run_all.py --out reports/bench
+
+clean:
+	rm -rf runs reports .pytest_cache

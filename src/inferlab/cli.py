@@ -1,0 +1,259 @@
+"""`inferlab` command line: thin wiring of registry, engine and eval (DESIGN.md, CLI contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+EPILOG = """examples:
+  inferlab list
+  inferlab train lebm --preset tiny --set train.steps=500 --out runs/lebm-demo
+  inferlab train --resume runs/lebm-demo            continue a killed or finished run (add --set train.steps=N)
+  inferlab eval runs/lebm-demo --json
+  inferlab sample runs/lebm-demo -n 64 --out samples.png
+  inferlab bench lebm --preset tiny --json          method and baselines, same data/seed/budget; JSON on the last line
+  inferlab demo --out reports/demo                  every method's tiny bench and an HTML report
+  torchrun --nproc_per_node 2 -m inferlab train lebm --preset tiny    data-parallel (gloo on CPU, nccl on CUDA)
+
+exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="inferlab", description="Latent-variable models learned by maximum likelihood; "
+                                "sampling, planning and reasoning as inference.", epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("list", help="one line per method: name, summary, presets")
+
+    def common(sp, with_preset=True):
+        if with_preset:
+            sp.add_argument("--preset", default="tiny", help="config preset (default: tiny; see `inferlab list`)")
+            sp.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
+                            help="override config fields, e.g. --set train.steps=200 model.latent_dim=8")
+        sp.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda (default: auto)")
+
+    t = sub.add_parser("train", help="train a method and write a run folder")
+    t.add_argument("method", nargs="?", help="method name (optional with --resume)")
+    common(t)
+    t.add_argument("--seed", type=int, default=0, help="one seed for Python, numpy and torch (default: 0)")
+    t.add_argument("--out", help="run folder (default: runs/<method>-<timestamp>)")
+    t.add_argument("--resume", metavar="DIR", help="continue the run in DIR from checkpoints/last.pt")
+    t.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    e = sub.add_parser("eval", help="evaluate a run folder's checkpoint")
+    e.add_argument("run", metavar="DIR")
+    e.add_argument("--checkpoint", choices=("last", "best"), default="last")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    common(e, with_preset=False)
+
+    s = sub.add_parser("sample", help="draw samples from a run folder's checkpoint into a PNG")
+    s.add_argument("run", metavar="DIR")
+    s.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
+    s.add_argument("--out", required=True, metavar="FILE.png")
+    s.add_argument("--checkpoint", choices=("last", "best"), default="last")
+    s.add_argument("--seed", type=int, default=0)
+    common(s, with_preset=False)
+
+    b = sub.add_parser("bench", help="train a method and its baselines side by side on the same budget")
+    b.add_argument("method")
+    common(b)
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--json", action="store_true", help="print the result as JSON on the last line of stdout")
+    b.add_argument("--out", help="folder for run folders and figures (default: reports/bench/<method>-<timestamp>)")
+
+    d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots")
+    d.add_argument("--out", default="reports/demo")
+    d.add_argument("--methods", nargs="+", help="only these methods")
+    d.add_argument("--seed", type=int, default=0)
+    common(d, with_preset=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from inferlab.errors import DivergenceError, UserError
+
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"inferlab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except DivergenceError as exc:
+        print(f"inferlab {args.command}: stopped, MCMC or loss diverged: {exc}. Nothing was trained on the bad "
+              "samples; checkpoints/last.pt still holds the last good state. Lower the Langevin step size or the "
+              "learning rate, then resume or retrain.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"inferlab {args.command}: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: one line, traceback on demand
+        if os.environ.get("INFERLAB_DEBUG"):
+            traceback.print_exc()
+        print(f"inferlab {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(set INFERLAB_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def cmd_list(args) -> int:
+    from inferlab.methods.registry import get_method, method_names
+
+    for name in method_names():
+        spec = get_method(name)
+        print(f"{name:10s} {spec.summary}  [presets: {', '.join(spec.presets)}]")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from inferlab.engine.checkpoint import load_checkpoint
+    from inferlab.engine.config import apply_overrides, config_from_dict, config_to_dict
+    from inferlab.engine.device import resolve_device
+    from inferlab.engine.distributed import init_distributed, shutdown_distributed
+    from inferlab.engine.rundir import new_run_dir, read_run_config, write_run_config
+    from inferlab.engine.seed import seed_everything
+    from inferlab.engine.trainer import fit
+    from inferlab.errors import UserError
+    from inferlab.methods.registry import get_method, preset_config
+
+    resume_state = None
+    if args.resume:
+        run_dir = Path(args.resume)
+        meta = read_run_config(run_dir)
+        if args.method and args.method != meta["method"]:
+            raise UserError(f"--resume {run_dir} is a {meta['method']} run, not {args.method}.")
+        spec = get_method(meta["method"])
+        cfg = apply_overrides(config_from_dict(spec.config_cls, meta["config"], f"{run_dir}/config.json"),
+                              args.overrides)
+        seed, preset = meta["seed"], meta["preset"]
+        resume_state = load_checkpoint(run_dir / "checkpoints" / "last.pt")
+    else:
+        if not args.method:
+            raise UserError("train needs a METHOD (see `inferlab list`) or --resume DIR.")
+        spec = get_method(args.method)
+        cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
+        seed, preset, run_dir = args.seed, args.preset, None
+    dist_ctx = init_distributed(args.device)
+    try:
+        device = resolve_device(args.device, dist_ctx.local_rank)
+        if dist_ctx.is_main:
+            run_dir = run_dir or new_run_dir(spec.name, args.out)
+            write_run_config(run_dir, spec.name, preset, config_to_dict(cfg), seed, str(device))
+        seed_everything(seed)
+        task = spec.make_task(cfg, device, dist_ctx, seed)
+        seed_everything(seed + dist_ctx.rank)
+        result = fit(task, cfg.train, seed=seed, run_dir=run_dir if dist_ctx.is_main else None, dist_ctx=dist_ctx,
+                     resume=resume_state, progress=not args.no_progress)
+    finally:
+        shutdown_distributed()
+    if dist_ctx.is_main:
+        print(json.dumps({"run": str(run_dir), "step": result.step, "seconds": round(result.seconds, 2),
+                          "seconds_per_step": round(result.seconds_per_step, 4), "metrics": result.metrics}))
+    return 0
+
+
+def load_run(run: str, device_name: str, checkpoint: str):
+    """Rebuild a run's task on `device` with the weights of its last or best checkpoint."""
+    from inferlab.engine.checkpoint import load_checkpoint, load_state_dicts
+    from inferlab.engine.config import config_from_dict
+    from inferlab.engine.device import resolve_device
+    from inferlab.engine.rundir import read_run_config
+    from inferlab.methods.registry import get_method
+
+    run_dir = Path(run)
+    meta = read_run_config(run_dir)
+    spec = get_method(meta["method"])
+    cfg = config_from_dict(spec.config_cls, meta["config"], f"{run_dir}/config.json")
+    path = run_dir / "checkpoints" / f"{checkpoint}.pt"
+    state = load_checkpoint(path)
+    device = resolve_device(device_name)
+    from inferlab.engine.distributed import DistContext
+
+    task = spec.make_task(cfg, device, DistContext(), meta["seed"])
+    load_state_dicts(task.state_objects(), state["objects"], path)
+    return task, meta, state
+
+
+def cmd_eval(args) -> int:
+    import torch
+
+    task, meta, state = load_run(args.run, args.device, args.checkpoint)
+    torch.manual_seed(meta["seed"])
+    metrics = task.evaluate()
+    if args.json:
+        print(json.dumps({"run": args.run, "method": meta["method"], "step": state["step"], "metrics": metrics}))
+    else:
+        print(f"{meta['method']} run {args.run} at step {state['step']}:")
+        for k, v in metrics.items():
+            print(f"  {k:24s} {v:.4g}")
+    return 0
+
+
+def cmd_sample(args) -> int:
+    import torch
+
+    from inferlab.errors import UserError
+    from inferlab.eval.sample_metrics import save_samples
+
+    if args.n < 1:
+        raise UserError(f"-n {args.n}: the number of samples must be at least 1.")
+    task, meta, _ = load_run(args.run, args.device, args.checkpoint)
+    torch.manual_seed(args.seed)
+    path = save_samples(task.sample(args.n).cpu(), Path(args.out))
+    print(path)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    result = run_bench(args.method, args.preset, args.overrides, args.seed, args.device,
+                       Path(args.out) if args.out else None)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        from inferlab.eval.report import format_bench_table
+
+        print(format_bench_table(result))
+    return 0
+
+
+def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_name: str,
+              out: Path | None) -> dict:
+    """Run a method's bench and wrap it in the JSON envelope of the CLI contract."""
+    from inferlab.engine.config import apply_overrides
+    from inferlab.engine.device import resolve_device
+    from inferlab.engine.seed import seed_everything
+    from inferlab.methods.registry import get_method, preset_config
+
+    spec = get_method(method)
+    cfg = apply_overrides(preset_config(spec, preset), overrides)
+    device = resolve_device(device_name)
+    out = out or Path("reports") / "bench" / f"{method}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out.mkdir(parents=True, exist_ok=True)
+    seed_everything(seed)
+    t0 = time.perf_counter()
+    body = spec.bench(cfg, device, seed, out)
+    return {"method": method, "preset": preset, "seed": seed, "device": str(device),
+            "seconds": round(time.perf_counter() - t0, 2), "metrics": body["metrics"],
+            "baselines": body["baselines"], "notes": body.get("notes", ""), "figures": body.get("figures", []),
+            "out": str(out)}
+
+
+def cmd_demo(args) -> int:
+    from inferlab.eval.report import write_demo_report
+    from inferlab.methods.registry import method_names
+
+    out = Path(args.out)
+    results = []
+    for name in args.methods or method_names():
+        print(f"demo: bench {name} (tiny)", file=sys.stderr)
+        results.append(run_bench(name, "tiny", [], args.seed, args.device, out / name))
+    index = write_demo_report(out, results)
+    print(index)
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
+            "demo": cmd_demo}

@@ -1,0 +1,63 @@
+"""A top-down latent variable model x = g(z) + noise with an energy-based or Gaussian prior on z.
+
+    p(x | z) = N(x; g_beta(z), sigma_x^2 I),   p(z) = p_alpha(z) (LatentEBMPrior) or N(0, sigma^2 I).
+
+Both inference (posterior) and generation (prior) are Langevin on the matching energy.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from inferlab.core.ebm import LatentEBMPrior, reference_energy
+from inferlab.core.langevin import LangevinStats, langevin_sample
+
+
+def gaussian_nll(x: torch.Tensor, x_hat: torch.Tensor, sigma: float) -> torch.Tensor:
+    """-log N(x; x_hat, sigma^2 I) + const = |x - x_hat|^2 / (2 sigma^2), per sample."""
+    return (x - x_hat).pow(2).flatten(1).sum(1) / (2 * sigma**2)
+
+
+class LatentVariableModel(nn.Module):
+    """Generator g_beta plus a prior over z; `prior=None` means the fixed N(0, sigma^2 I) of ABP."""
+
+    def __init__(self, *, generator: nn.Module, prior: LatentEBMPrior | None, latent_dim: int,
+                 prior_sigma: float, likelihood_sigma: float):
+        super().__init__()
+        self.generator, self.prior = generator, prior
+        self.latent_dim, self.prior_sigma, self.likelihood_sigma = latent_dim, prior_sigma, likelihood_sigma
+
+    def prior_energy(self, z: torch.Tensor) -> torch.Tensor:
+        """-log p(z) + const, per sample."""
+        return self.prior.energy(z) if self.prior is not None else reference_energy(z, self.prior_sigma)
+
+    def posterior_energy(self, z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """-log p(x | z) - log p(z) + const, per sample (Pang et al. 2020, eq. 12)."""
+        return gaussian_nll(x, self.generator(z), self.likelihood_sigma) + self.prior_energy(z)
+
+    def reference_sample(self, n: int) -> torch.Tensor:
+        """z ~ N(0, sigma^2 I): where prior and posterior chains start."""
+        device = next(self.parameters()).device
+        return self.prior_sigma * torch.randn(n, self.latent_dim, device=device)
+
+    def sample_prior(self, n: int, *, steps: int, step_size: float, noise: bool = True,
+                     z0: torch.Tensor | None = None, max_abs: float = 1e4) -> tuple[torch.Tensor, LangevinStats | None]:
+        """z ~ p(z): exact for the Gaussian prior, short-run Langevin from z0 (default N(0, sigma^2 I)) for the EBM."""
+        z0 = self.reference_sample(n) if z0 is None else z0
+        if self.prior is None:
+            return z0, None
+        return langevin_sample(self.prior.energy, z0, steps, step_size, noise=noise, max_abs=max_abs,
+                               name="prior Langevin")
+
+    def sample_posterior(self, x: torch.Tensor, *, steps: int, step_size: float, noise: bool = True,
+                         z0: torch.Tensor | None = None, max_abs: float = 1e4) -> tuple[torch.Tensor, LangevinStats]:
+        """z ~ p(z | x) by short-run Langevin on -log p(x|z) - log p(z)."""
+        z0 = self.reference_sample(x.shape[0]) if z0 is None else z0
+        return langevin_sample(lambda z: self.posterior_energy(z, x), z0, steps, step_size, noise=noise,
+                               max_abs=max_abs, name="posterior Langevin")
+
+    @torch.no_grad()
+    def generate(self, n: int, **prior_kwargs) -> torch.Tensor:
+        z, _ = self.sample_prior(n, **prior_kwargs)
+        return self.generator(z)
