@@ -1,27 +1,10 @@
-"""Shared fixtures: an isolated cache for the FD feature nets, and the CLI run as users run it."""
+"""Shared fixtures: an isolated cache for the FD feature nets."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     os.environ["INFERLAB_CACHE"] = str(tmp_path_factory.mktemp("cache"))
-
-
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240, check: bool = False,
-            env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m inferlab ARGS` in a subprocess, output captured."""
-    proc = subprocess.run([sys.executable, "-m", "inferlab", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
-    if check and proc.returncode != 0:
-        raise AssertionError(f"inferlab {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    return proc

@@ -9,7 +9,7 @@ import time
 
 import torch
 
-from conftest import run_cli
+from cli_helpers import run_cli
 
 ARGS = ["train", "lebm", "--preset", "tiny", "--no-progress", "--seed", "3", "--set", "train.steps=120",
         "train.checkpoint_every=10", "train.log_every=10", "eval.samples=200"]

@@ -73,3 +73,15 @@ def test_requires_labelled_images(tmp_path):
     with pytest.raises(UserError, match="needs images"):
         points = TensorDataset("p", torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))
         load_or_train_feature_net(points, cache_dir=tmp_path)
+
+
+def test_loading_from_cache_leaves_the_global_rng_alone(tmp_path):
+    d = load_digits()
+    ds = TensorDataset("d", torch.tensor(d.images[:300, None] / 8 - 1, dtype=torch.float32),
+                       torch.tensor(d.target[:300]))
+    load_or_train_feature_net(ds, cache_dir=tmp_path, epochs=1)
+    torch.manual_seed(5)
+    load_or_train_feature_net(ds, cache_dir=tmp_path, epochs=1)
+    after_load = torch.rand(3)
+    torch.manual_seed(5)
+    assert torch.equal(torch.rand(3), after_load)

@@ -8,6 +8,8 @@ import torch
 from einops import rearrange
 from torch import nn
 
+from inferlab.errors import UserError
+
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "lrelu": lambda: nn.LeakyReLU(0.2), "silu": nn.SiLU, "tanh": nn.Tanh}
 
 
@@ -59,3 +61,15 @@ class ConvDecoder(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(rearrange(z, "b d -> b d 1 1"))  # (B, C, H, W)
+
+
+def build_decoder(kind: str, *, latent_dim: int, data_shape: tuple[int, ...], width: int, layers: int) -> nn.Module:
+    """g: z -> x. kind "conv" is the DCGAN ConvDecoder (images only); "mlp" gives images a tanh output in [-1, 1]
+    and 2-D points a linear one."""
+    is_image = len(data_shape) == 3
+    if kind == "conv":
+        if not is_image:
+            raise UserError(f"model.generator=conv needs image data (C, H, W); this data has shape {data_shape}. "
+                            "Use model.generator=mlp.")
+        return ConvDecoder(latent_dim=latent_dim, image_shape=data_shape, width=width)
+    return MLPDecoder(latent_dim=latent_dim, out_shape=data_shape, hidden=width, layers=layers, squash=is_image)

@@ -122,8 +122,9 @@ def load_or_train_feature_net(
         with safe_open(str(path), framework="pt", device="cpu") as f:
             meta = f.metadata()
             state = {k: f.get_tensor(k) for k in f.keys()}
-        net = FeatureNet(in_channels=int(meta["in_channels"]), n_classes=int(meta["n_classes"]))
-        net.load_state_dict(state)
+        with torch.device("meta"):  # no init: draws nothing from the caller's RNG, and the weights are loaded next
+            net = FeatureNet(in_channels=int(meta["in_channels"]), n_classes=int(meta["n_classes"]))
+        net.load_state_dict(state, assign=True)
         return net.to(device).eval()
     net = _train(dataset, device, seed, epochs)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,21 +6,14 @@ from torch import nn
 
 from inferlab.core.ebm import LatentEBMPrior
 from inferlab.core.latent_model import LatentVariableModel
-from inferlab.core.nets import ConvDecoder, MLPDecoder
-from inferlab.errors import UserError
+from inferlab.core.nets import build_decoder
 from inferlab.methods.lebm.config import ModelConfig
 
 
 def build_generator(cfg: ModelConfig, data_shape: tuple[int, ...]) -> nn.Module:
     """g_beta: z -> x. Images get a tanh output in [-1, 1]; 2-D points a linear one."""
-    is_image = len(data_shape) == 3
-    if cfg.generator == "conv":
-        if not is_image:
-            raise UserError(f"model.generator=conv needs image data (C, H, W); this data has shape {data_shape}. "
-                            "Use model.generator=mlp.")
-        return ConvDecoder(latent_dim=cfg.latent_dim, image_shape=data_shape, width=cfg.generator_width)
-    return MLPDecoder(latent_dim=cfg.latent_dim, out_shape=data_shape, hidden=cfg.generator_width,
-                      layers=cfg.generator_layers, squash=is_image)
+    return build_decoder(cfg.generator, latent_dim=cfg.latent_dim, data_shape=data_shape,
+                         width=cfg.generator_width, layers=cfg.generator_layers)
 
 
 def build_model(cfg: ModelConfig, data_shape: tuple[int, ...]) -> LatentVariableModel:

@@ -8,10 +8,10 @@ import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
 from inferlab.core.latent_model import LatentVariableModel, gaussian_nll
+from inferlab.core.optim import guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.task import TrainTask
-from inferlab.errors import DivergenceError
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.lebm.config import LEBMConfig
 from inferlab.methods.lebm.model import build_model
@@ -50,14 +50,14 @@ class LEBMTask(TrainTask):
                                                    noise=s.noise, max_abs=s.max_abs)
         logs = {"post_energy": post.energy_end}
         gen_loss = gaussian_nll(batch, self.gen_train(z_post), self.model.likelihood_sigma).mean()
-        _update(self.gen_opt, gen_loss, self.model.generator.parameters(), o.grad_clip, "generator loss")
+        guarded_step(self.gen_opt, gen_loss, self.model.generator.parameters(), o.grad_clip, "generator loss")
         logs["gen_loss"] = gen_loss.item()
         if self.model.prior is not None:
             z_prior, prior = self.model.sample_prior(batch.shape[0], steps=s.prior_steps, step_size=s.prior_step_size,
                                                      noise=s.noise, max_abs=s.max_abs)
             energies = self.prior_train(torch.cat([z_post, z_prior]))  # (2B,): one pass keeps DDP to one reduce
             prior_loss = contrastive_prior_loss(*energies.chunk(2))
-            _update(self.prior_opt, prior_loss, self.model.prior.parameters(), o.grad_clip, "energy loss")
+            guarded_step(self.prior_opt, prior_loss, self.model.prior.parameters(), o.grad_clip, "energy loss")
             logs.update(prior_loss=prior_loss.item(), prior_z_norm=prior.z_norm)
         for sched in self.schedulers.values():
             sched.step()
@@ -77,13 +77,3 @@ class LEBMTask(TrainTask):
     def write_samples(self, folder: Path, step: int) -> None:
         self.evaluator.write_samples(self.sample(min(self.cfg.eval.samples, 400)), folder / f"samples_{step:06d}.png")
 
-
-def _update(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: float, name: str) -> None:
-    """Backward + Adam step; a non-finite loss stops training instead of corrupting the weights."""
-    if not torch.isfinite(loss):
-        raise DivergenceError(name, f"is {float(loss)}")
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    if clip > 0:
-        torch.nn.utils.clip_grad_norm_(params, clip)
-    opt.step()

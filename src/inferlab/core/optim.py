@@ -1,0 +1,19 @@
+"""One optimiser update with a finite-loss guard and optional gradient-norm clipping."""
+
+from __future__ import annotations
+
+import torch
+
+from inferlab.errors import DivergenceError
+
+
+def guarded_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: float, name: str) -> None:
+    """Backward + step; a non-finite loss stops training instead of corrupting the weights.
+    With clip > 0 the gradient norm of `params` is clipped to it first."""
+    if not torch.isfinite(loss):
+        raise DivergenceError(name, f"is {float(loss)}")
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip > 0:
+        torch.nn.utils.clip_grad_norm_(params, clip)
+    opt.step()

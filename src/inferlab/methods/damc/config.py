@@ -1,0 +1,175 @@
+"""DAMC configuration and presets (Yu, Zhu, Xie, Gao, Wu & Zhu, NeurIPS 2023; official code yuPeiyu98/Diffusion-Amortized-MCMC)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from inferlab.data.config import DataConfig
+from inferlab.engine.trainer import TrainConfig
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The latent variable model: generator g_beta and energy prior p_alpha (shared with LEBM through core/)."""
+
+    latent_dim: int = 100
+    """Size of z (official: 100 SVHN / CelebA-64, 128 CIFAR-10)."""
+    generator: Literal["mlp", "conv"] = "conv"
+    """mlp for 8x8 digits and 2D toys; conv is the DCGAN generator of LEBM / DAMC for 32x32 images."""
+    generator_width: int = 64
+    """Hidden units (mlp) or ngf (conv; official 64 for SVHN)."""
+    generator_layers: int = 3
+    """Linear layers of the mlp generator."""
+    energy_hidden: int = 200
+    """Hidden units of the energy MLP (official ndf = 200)."""
+    energy_layers: int = 3
+    """Linear layers of the energy MLP."""
+    energy_activation: Literal["gelu", "lrelu", "relu", "silu"] = "lrelu"
+    """Activation of the energy MLP (official DAMC: LeakyReLU(0.2))."""
+    prior_sigma: float = 1.0
+    """sigma of the N(0, sigma^2 I) reference distribution."""
+    likelihood_sigma: float = 0.1
+    """sigma_x of p(x|z) = N(g(z), sigma_x^2 I) (official DAMC: 0.1)."""
+
+
+@dataclass(frozen=True)
+class DiffusionConfig:
+    """The amortizer q_phi(z|x): a conditional latent diffusion model, eps-prediction, cosine log-SNR schedule."""
+
+    steps: int = 100
+    """Ancestral sampling steps (network calls) per draw from q."""
+    logsnr_min: float = -5.1
+    """Log-SNR at u = 1 (most noise)."""
+    logsnr_max: float = 9.8
+    """Log-SNR at u = 0 (cleanest)."""
+    variance: Literal["large", "small"] = "large"
+    """Ancestral noise: (1 - r) sigma_t^2 ("large", official) or the true posterior variance ("small")."""
+    width: int = 256
+    """Hidden units of the denoiser (official: 128-256-256 with nf = 4)."""
+    blocks: int = 3
+    """Residual concat-squash blocks in the denoiser."""
+    time_dim: int = 128
+    """Size of the sinusoidal + MLP time embedding (official ntemb = 128)."""
+    embed_dim: int = 1024
+    """Size of the x-embedding the denoiser is conditioned on (official nxemb = 1024)."""
+    encoder: Literal["mlp", "conv"] = "conv"
+    """x-encoder: conv (official, images >= 16x16) or mlp (flattened inputs: 8x8 digits, 2D points)."""
+    encoder_width: int = 64
+    """Base channels of the conv encoder (official nif = 64) or hidden units of the mlp encoder."""
+    p_uncond: float = 0.2
+    """Probability of replacing x by the null embedding in a DSM update (official p_mask = 0.2)."""
+    updates_per_step: int = 6
+    """DSM updates of q per training iteration (official: 6)."""
+    target_rho: float = 0.005
+    """EMA target: theta' <- rho theta + (1 - rho) theta' (official 0.005)."""
+    target_every: int = 10
+    """Iterations between EMA target updates (official 10)."""
+
+
+@dataclass(frozen=True)
+class SamplerConfig:
+    """Langevin refinement of q's samples (core.langevin)."""
+
+    posterior_steps: int = 30
+    """K_post: Langevin steps on log p(x|z) + log p(z), started from the target q's z0."""
+    posterior_step_size: float = 0.1
+    """s_post."""
+    prior_steps: int = 60
+    """K_prior: Langevin steps on log p(z) for negatives, started from [z0, N(0, I)]."""
+    prior_step_size: float = 0.4
+    """s_prior."""
+    generate_refine_steps: int = 0
+    """Prior Langevin steps after q's unconditional ancestral sample at generation (official FID path: 0)."""
+    noise: bool = True
+    """Add the s * eps term (False turns Langevin into gradient descent)."""
+    max_abs: float = 1e3
+    """A chain whose |z| exceeds this is reported as diverged."""
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    generator_lr: float = 2e-4
+    """Adam learning rate of g_beta."""
+    energy_lr: float = 1e-4
+    """Adam learning rate of the energy MLP."""
+    amortizer_lr: float = 2e-4
+    """AdamW learning rate of q_phi."""
+    amortizer_weight_decay: float = 1e-4
+    """AdamW weight decay of q_phi."""
+    beta1: float = 0.5
+    """Adam / AdamW beta1 for all three nets."""
+    grad_clip: float = 100.0
+    """Gradient-norm clip for each net (official: 100 on q, g and E); 0 = off."""
+    lr_decay: float = 0.99
+    """Multiply every learning rate by this each `decay_every` iterations ..."""
+    decay_every: int = 1000
+    """... (official: 0.99 per 1000 iterations) ..."""
+    min_lr: float = 1e-5
+    """... but never below this."""
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    samples: int = 1000
+    """Generated samples per evaluation."""
+    anomaly_digit: int = 9
+    """bench: the digit left out of training and scored as the anomaly."""
+    anomaly_refine_steps: int = 5
+    """bench: noiseless posterior Langevin steps after q(z|x) before scoring (official eval: 5)."""
+    reference_steps: int = 1000
+    """bench: Langevin steps of the long-run posterior the amortized posterior is compared with."""
+
+
+@dataclass(frozen=True)
+class DAMCConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
+    sampler: SamplerConfig = field(default_factory=SamplerConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+
+def paper() -> DAMCConfig:
+    """The official SVHN settings (train_gen_recon.py); point data.name at your images, e.g. folder:/data/svhn.
+
+    CIFAR-10: model.latent_dim=128, model.generator_width=128 (the official CIFAR generator starts at 8x8; ours at
+    4x4). CelebA-64: model.generator_width=128 on 64x64 images. The official run is open-ended (up to 1e6
+    iterations, best checkpoint by FID); 200k is a stated budget, not the paper's.
+    """
+    return DAMCConfig(
+        data=DataConfig(name="shapes", n=50000),
+        train=TrainConfig(steps=200_000, batch_size=128, log_every=100, checkpoint_every=1000, eval_every=10_000),
+        eval=EvalConfig(samples=10000),
+    )
+
+
+def tiny() -> DAMCConfig:
+    """8x8 digits on 2 CPU cores in about a minute (bench: see README for the budget)."""
+    return DAMCConfig(
+        data=DataConfig(name="digits"),
+        model=ModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128,
+                          energy_activation="gelu", likelihood_sigma=0.3),
+        diffusion=DiffusionConfig(steps=20, width=128, blocks=2, time_dim=32, embed_dim=64, encoder="mlp",
+                                  encoder_width=128, updates_per_step=2, target_rho=0.1, target_every=1),
+        sampler=SamplerConfig(posterior_steps=20, prior_steps=60),
+        optim=OptimConfig(generator_lr=1e-3, energy_lr=1e-4, amortizer_lr=1e-3, lr_decay=1.0),
+        train=TrainConfig(steps=800, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
+        eval=EvalConfig(samples=1000, reference_steps=1000),
+    )
+
+
+def tiny_toy() -> DAMCConfig:
+    """The official toy: a pinwheel latent pushed through a fixed random MLP (see toy.py), 2-D latent."""
+    base = tiny()
+    return replace(
+        base,
+        data=DataConfig(name="toy:pinwheel-mlp", n=5000),
+        model=replace(base.model, latent_dim=2, generator_width=128, likelihood_sigma=0.25),
+        train=replace(base.train, steps=600),
+    )
+
+
+PRESETS = {"tiny": tiny, "tiny_toy": tiny_toy, "paper": paper}
