@@ -231,14 +231,36 @@ def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_
     cfg = apply_overrides(preset_config(spec, preset), overrides)
     device = resolve_device(device_name)
     out = out or Path("reports") / "bench" / f"{method}-{time.strftime('%Y%m%d-%H%M%S')}"
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_bench_dir(out)
     seed_everything(seed)
     t0 = time.perf_counter()
     body = spec.bench(cfg, device, seed, out)
-    return {"method": method, "preset": preset, "seed": seed, "device": str(device),
-            "seconds": round(time.perf_counter() - t0, 2), "metrics": body["metrics"],
-            "baselines": body["baselines"], "notes": body.get("notes", ""), "figures": body.get("figures", []),
-            "out": str(out)}
+    result = {"method": method, "preset": preset, "seed": seed, "device": str(device),
+              "seconds": round(time.perf_counter() - t0, 2), "metrics": body["metrics"],
+              "baselines": body["baselines"], "notes": body.get("notes", ""), "figures": body.get("figures", []),
+              "out": str(out)}
+    (out / BENCH_FILE).write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+BENCH_FILE = "bench.json"
+BENCH_MARK = ".inferlab-bench"
+
+
+def prepare_bench_dir(out: Path) -> None:
+    """An empty folder for a bench, marked as one; a folder an earlier bench made (finished or not) is replaced,
+    any other non-empty folder is left alone and refused."""
+    import shutil
+
+    from inferlab.errors import UserError
+
+    if out.exists() and any(out.iterdir()):
+        if not (out / BENCH_MARK).exists():
+            raise UserError(f"--out {out} is not empty and was not made by an earlier bench; "
+                            "choose an empty or new folder so nothing of yours is overwritten.")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BENCH_MARK).touch()
 
 
 def cmd_demo(args) -> int:

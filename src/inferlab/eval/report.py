@@ -114,3 +114,24 @@ def write_report(
     path = out_dir / filename
     path.write_text(doc, encoding="utf-8")
     return path
+
+
+def format_bench_table(result: Mapping[str, Any]) -> str:
+    """The bench result as a plain-text table for the terminal: metrics down, method then baselines across."""
+    runs = {str(result["method"]): result["metrics"], **result.get("baselines", {})}
+    names = list(dict.fromkeys(k for m in runs.values() for k in m))
+    width = max(len(n) for n in names) + 2
+    lines = [f"{result['method']} bench ({result['preset']} preset, seed {result['seed']}, {result['device']}, "
+             f"{result['seconds']:.0f} s)", "metric".ljust(width) + "".join(f"{r:>14s}" for r in runs)]
+    lines += [n.ljust(width) + "".join(f"{_fmt(m.get(n)):>14s}" for m in runs.values()) for n in names]
+    return "\n".join(lines + ([result["notes"]] if result.get("notes") else []))
+
+
+def write_demo_report(out_dir: Path, results: Sequence[Mapping[str, Any]]) -> Path:
+    """index.html for `inferlab demo`: per method, its bench table and the figures its bench wrote."""
+    sections = []
+    for r in results:
+        base = Path(r["out"]).relative_to(out_dir) if Path(r["out"]).is_relative_to(out_dir) else Path(r["out"])
+        intro = f"preset {r['preset']}, seed {r['seed']}, device {r['device']}, {r['seconds']:.0f} s wall time"
+        sections.append((r["method"], [intro, r, *(base / f for f in r.get("figures", []))]))
+    return write_report(out_dir, "inferlab demo: every method's tiny bench", sections)

@@ -10,6 +10,7 @@ from inferlab.errors import UserError
 
 METHOD_MODULES = {
     "lebm": "inferlab.methods.lebm",
+    "damc": "inferlab.methods.damc",
 }
 
 

@@ -67,3 +67,14 @@ def test_divergence_stops_with_last_good_checkpoint(tmp_path):
 def test_divergence_error_in_process():
     with pytest.raises(DivergenceError, match="posterior Langevin"):
         _train(_tiny(posterior_step_size=50.0))
+
+
+def test_bench_reports_fd_for_both_and_the_overhead_ratio(tmp_path):
+    proc = run_cli("bench", "lebm", "--json", "--out", str(tmp_path / "b"), "--set", "train.steps=5",
+                   "eval.samples=100", check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    lebm, abp = result["metrics"], result["baselines"]["abp"]
+    assert lebm["fd"] > 0 and abp["fd"] > 0 and lebm["fd_floor"] == abp["fd_floor"] < lebm["fd"]
+    assert 0.5 < lebm["overhead_ratio"] < 5 and lebm["seconds_per_iter"] > 0
+    assert {"toy_mmd", "toy_modes_covered", "toy_hq_ratio"} <= lebm.keys() & abp.keys()
+    assert (tmp_path / "b" / "toy_samples.png").is_file()

@@ -1,4 +1,4 @@
-"""DAMC configuration and presets (Yu, Zhu, Xie, Gao, Wu & Zhu, NeurIPS 2023; official code yuPeiyu98/Diffusion-Amortized-MCMC)."""
+"""DAMC configuration and presets (Yu et al., NeurIPS 2023; official code yuPeiyu98/Diffusion-Amortized-MCMC)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ class DiffusionConfig:
     """EMA target: theta' <- rho theta + (1 - rho) theta' (official 0.005)."""
     target_every: int = 10
     """Iterations between EMA target updates (official 10)."""
+    evaluate_with_target: bool = False
+    """Generate and infer with the EMA target instead of the online q (official: online)."""
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,11 @@ def tiny() -> DAMCConfig:
         model=ModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128,
                           energy_activation="gelu", likelihood_sigma=0.3),
         diffusion=DiffusionConfig(steps=20, width=128, blocks=2, time_dim=32, embed_dim=64, encoder="mlp",
-                                  encoder_width=128, updates_per_step=2, target_rho=0.1, target_every=1),
+                                  encoder_width=128, updates_per_step=6, target_rho=0.1, target_every=1,
+                                  evaluate_with_target=True),
         sampler=SamplerConfig(posterior_steps=20, prior_steps=60),
         optim=OptimConfig(generator_lr=1e-3, energy_lr=1e-4, amortizer_lr=1e-3, lr_decay=1.0),
-        train=TrainConfig(steps=800, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
+        train=TrainConfig(steps=700, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
         eval=EvalConfig(samples=1000, reference_steps=1000),
     )
 
@@ -168,7 +171,7 @@ def tiny_toy() -> DAMCConfig:
         base,
         data=DataConfig(name="toy:pinwheel-mlp", n=5000),
         model=replace(base.model, latent_dim=2, generator_width=128, likelihood_sigma=0.25),
-        train=replace(base.train, steps=600),
+        train=replace(base.train, steps=400),
     )
 
 

@@ -34,7 +34,9 @@ def bench(cfg: LEBMConfig, device: torch.device, seed: int, out_dir: Path) -> di
             batch = task.data[: cfg.train.batch_size]
             passes = network_pass_seconds(task.model, batch, cfg.sampler, cfg.optim.generator_lr)
             metrics.update(network_seconds_per_iter=passes, overhead_ratio=fit.seconds_per_step / passes)
-        toy_cfg = replace(tiny_toy(), model=replace(tiny_toy().model, prior=prior))
+        toy = tiny_toy()  # the toy runs min(its own steps, train.steps) updates, so a short bench stays short
+        toy_cfg = replace(toy, model=replace(toy.model, prior=prior),
+                          train=replace(toy.train, steps=min(toy.train.steps, cfg.train.steps)))
         toy_task, toy_fit, _ = train_variant(make_task, toy_cfg, label=f"{label}_toy", device=device, seed=seed,
                                              out_dir=out_dir)
         metrics.update({f"toy_{k}": v for k, v in toy_fit.metrics.items() if k != "score"})

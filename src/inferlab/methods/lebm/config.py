@@ -87,7 +87,7 @@ def tiny() -> LEBMConfig:
         data=DataConfig(name="digits"),
         model=ModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128),
         sampler=SamplerConfig(prior_steps=60, prior_step_size=0.4, posterior_steps=20, posterior_step_size=0.1),
-        optim=OptimConfig(energy_lr=1e-4, generator_lr=1e-3),
+        optim=OptimConfig(energy_lr=5e-4, generator_lr=1e-3),
         train=TrainConfig(steps=1000, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
     )
 
@@ -99,6 +99,7 @@ def tiny_toy() -> LEBMConfig:
         base,
         data=DataConfig(name="toy2d:8gaussians", n=5000),
         model=replace(base.model, latent_dim=2, generator_width=128, likelihood_sigma=0.1, energy_hidden=128),
+        optim=replace(base.optim, energy_lr=1e-4),
         train=replace(base.train, steps=800),
     )
 
