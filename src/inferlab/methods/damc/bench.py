@@ -25,13 +25,13 @@ from inferlab.eval.mmd import mmd_rbf
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.damc.config import DAMCConfig, tiny_toy
 from inferlab.methods.damc.metrics import anomaly_score, auprc, long_run_posterior, reconstruction_error
-from inferlab.methods.damc.toy import TOY_SPEC, load_toy, toy_histogram
+from inferlab.methods.damc.toy import load_toy, toy_histogram
 from inferlab.methods.damc.train import DAMCTask
 from inferlab.methods.lebm import config as lebm_config
 from inferlab.methods.lebm.train import LEBMTask
 
-Infer = Callable[[torch.Tensor, bool], torch.Tensor]
-"""(x, scoring) -> z: a method's posterior inference for the bench metrics."""
+Infer = Callable[[torch.Tensor, str], torch.Tensor]
+"""(x, mode) -> z: a method's posterior inference for the bench metrics; mode "amortized", "chain" or "score"."""
 
 
 def bench(cfg: DAMCConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
@@ -40,39 +40,23 @@ def bench(cfg: DAMCConfig, device: torch.device, seed: int, out_dir: Path) -> di
                         f"{cfg.data.name!r}. Train other data with `inferlab train damc`.")
     digit = cfg.eval.anomaly_digit
     train = load_digits("train", exclude_labels=[digit])
-    normal, every = load_digits("test", exclude_labels=[digit]), load_digits("all")
-    test_x = torch.cat([normal.x, every.x[every.y == digit]]).to(device)
-    test_y = torch.cat([torch.zeros(len(normal)), torch.ones(int((every.y == digit).sum()))])
-    toy_cfg = replace(tiny_toy(), train=replace(tiny_toy().train, batch_size=cfg.train.batch_size))
+    toy_cfg = replace(tiny_toy(), train=replace(cfg.train, steps=min(cfg.eval.toy_steps, cfg.train.steps)))
     toy_train, toy_test = load_toy(toy_cfg.data.n, seed), load_toy(2000, seed + 7919)
-
     results, toy_points, figures = {}, {"data": toy_test.x.numpy()}, []
     for label in ("damc", "lebm"):
         make = _make_damc if label == "damc" else _make_lebm
-        run_cfg = cfg if label == "damc" else lebm_baseline(cfg)
+        run_cfg, run_toy_cfg = (cfg, toy_cfg) if label == "damc" else (lebm_baseline(cfg), lebm_baseline(toy_cfg))
         task, fit, run_dir = train_variant(make(train, seed), run_cfg, label=label, device=device, seed=seed,
                                            out_dir=out_dir)
-        infer = _inference(task)
-        z = infer(test_x, True)
-        fd_floor = frechet_distance(features(task.evaluator.net, normal.x), task.evaluator.train_feats)
-        metrics = {"fd": fit.metrics["fd"], "fd_floor": fd_floor,
-                   "anomaly_auprc": auprc(anomaly_score(task.model, test_x, z), test_y),
-                   "anomaly_auprc_chance": float(test_y.mean()),
+        metrics = {"fd": fit.metrics["fd"], **_digit_metrics(task, digit, device),
                    "seconds_per_iter": fit.seconds_per_step, "train_seconds": fit.seconds}
         figures.append(str(sorted((run_dir / "samples").glob("*.png"))[-1].relative_to(out_dir)))
-
-        toy_run_cfg = toy_cfg if label == "damc" else lebm_baseline(toy_cfg)
-        toy_task, toy_fit, _ = train_variant(make(toy_train, seed), toy_run_cfg, label=f"{label}_toy", device=device,
+        toy_task, toy_fit, _ = train_variant(make(toy_train, seed), run_toy_cfg, label=f"{label}_toy", device=device,
                                              seed=seed, out_dir=out_dir)
         points = toy_task.sample(len(toy_test))  # x = g(z) + sigma_x eps: the model's p(x), noisy like the data
-        points = (points + toy_task.model.likelihood_sigma * torch.randn_like(points)).cpu()
-        toy_points[label] = points.numpy()
-        x = toy_test.x[:1000].to(device)
-        infer = _inference(toy_task)
-        z_ref = long_run_posterior(toy_task.model, x, cfg.eval.reference_steps, cfg.sampler.posterior_step_size)
-        metrics.update(toy_mmd=mmd_rbf(points, toy_test.x),
-                       posterior_mse=float(reconstruction_error(toy_task.model, x, infer(x, False)).mean()),
-                       posterior_mse_ref=float(reconstruction_error(toy_task.model, x, z_ref).mean()),
+        toy_points[label] = (points + toy_task.model.likelihood_sigma * torch.randn_like(points)).cpu().numpy()
+        metrics.update(toy_mmd=mmd_rbf(toy_points[label], toy_test.x),
+                       **_posterior_metrics(toy_task, toy_test.x[:1000].to(device), cfg.eval.reference_steps),
                        toy_train_seconds=toy_fit.seconds)
         results[label] = metrics
     lims = _lims(toy_test.x.numpy())
@@ -83,10 +67,30 @@ def bench(cfg: DAMCConfig, device: torch.device, seed: int, out_dir: Path) -> di
                      f"digit {digit} (lower is better; fd_floor = held-out normal digits). anomaly_auprc: the held-out "
                      f"digit {digit} vs normal test digits, score |x - g(z)|^2 + E(z) + |z|^2/2 at the inferred z "
                      "(higher is better; chance = anomaly fraction). toy_mmd: generated points g(z) + sigma_x eps "
-                     "on the pinwheel-through-random-MLP toy (lower is better). "
-                     "posterior_mse: sum-of-squares reconstruction of the "
-                     "amortized q(z|x) (DAMC) or short-run Langevin (LEBM) posterior on toy test points; "
-                     f"posterior_mse_ref: same model, {cfg.eval.reference_steps}-step Langevin posterior."}
+                     "on the pinwheel-through-random-MLP toy (lower is better). posterior_mse: sum-of-squares "
+                     "reconstruction error on toy test points of DAMC's amortized q(z|x) alone / LEBM's short-run "
+                     "Langevin posterior; posterior_mse_chain: the posterior each trains on (DAMC: q then K_post "
+                     f"Langevin steps); posterior_mse_ref: same model, {cfg.eval.reference_steps}-step Langevin "
+                     "from N(0, I)."}
+
+
+def _digit_metrics(task: DAMCTask | LEBMTask, digit: int, device: torch.device) -> dict[str, float]:
+    """FD floor, and AUPRC of the held-out `digit` (anomalies: all of them) against the normal test digits."""
+    normal, every = load_digits("test", exclude_labels=[digit]), load_digits("all")
+    x = torch.cat([normal.x, every.x[every.y == digit]]).to(device)
+    labels = torch.cat([torch.zeros(len(normal)), torch.ones(int((every.y == digit).sum()))])
+    scores = anomaly_score(task.model, x, _inference(task)(x, "score"))
+    return {"fd_floor": frechet_distance(features(task.evaluator.net, normal.x), task.evaluator.train_feats),
+            "anomaly_auprc": auprc(scores, labels), "anomaly_auprc_chance": float(labels.mean())}
+
+
+def _posterior_metrics(task: DAMCTask | LEBMTask, x: torch.Tensor, reference_steps: int) -> dict[str, float]:
+    """Mean reconstruction error of the method's posteriors and of a long-run Langevin reference on the same model."""
+    infer = _inference(task)
+    z_ref = long_run_posterior(task.model, x, reference_steps, task.cfg.sampler.posterior_step_size)
+    pairs = (("posterior_mse", infer(x, "amortized")), ("posterior_mse_chain", infer(x, "chain")),
+             ("posterior_mse_ref", z_ref))
+    return {key: float(reconstruction_error(task.model, x, z).mean()) for key, z in pairs}
 
 
 def lebm_baseline(cfg: DAMCConfig) -> lebm_config.LEBMConfig:
@@ -116,18 +120,19 @@ def _make_lebm(train: TensorDataset, seed: int):
 
 
 def _inference(task: DAMCTask | LEBMTask) -> Infer:
-    """scoring=False: the posterior each method trains with before refinement: DAMC's amortized q(z|x) alone,
-    LEBM's short-run noisy Langevin from N(0, I). scoring=True (anomaly scores): DAMC's q(z|x) then
-    `anomaly_refine_steps` noiseless Langevin steps (official eval); LEBM's short-run chain without noise."""
+    """Posterior inference per mode. DAMC: "amortized" = q(z|x) alone; "chain" = q(z|x) then K_post noisy Langevin
+    steps (the posterior it trains on); "score" = q(z|x) then `anomaly_refine_steps` noiseless steps (official eval).
+    LEBM has no amortizer: "amortized" and "chain" are its K_post-step noisy chain from N(0, I), "score" the same
+    chain without noise."""
     s = task.cfg.sampler
 
-    def infer(x: torch.Tensor, scoring: bool) -> torch.Tensor:
+    def infer(x: torch.Tensor, mode: str) -> torch.Tensor:
+        z0, steps = None, s.posterior_steps
         if isinstance(task, DAMCTask):
-            z0, steps = task.eval_amortizer().sample(x), task.cfg.eval.anomaly_refine_steps if scoring else 0
-        else:
-            z0, steps = None, s.posterior_steps
-        z, _ = task.model.sample_posterior(x, steps=steps, step_size=s.posterior_step_size,
-                                           noise=not scoring, z0=z0, max_abs=s.max_abs)
+            z0 = task.eval_amortizer().sample(x)
+            steps = {"amortized": 0, "chain": s.posterior_steps, "score": task.cfg.eval.anomaly_refine_steps}[mode]
+        z, _ = task.model.sample_posterior(x, steps=steps, step_size=s.posterior_step_size, noise=mode != "score",
+                                           z0=z0, max_abs=s.max_abs)
         return z
     return infer
 

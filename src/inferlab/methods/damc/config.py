@@ -121,6 +121,8 @@ class EvalConfig:
     """bench: noiseless posterior Langevin steps after q(z|x) before scoring (official eval: 5)."""
     reference_steps: int = 1000
     """bench: Langevin steps of the long-run posterior the amortized posterior is compared with."""
+    toy_steps: int = 400
+    """bench: training updates on the toy (capped at train.steps, so a short bench stays short)."""
 
 
 @dataclass(frozen=True)

@@ -104,11 +104,10 @@ class FlatEncoder(nn.Module):
 class DiffusionAmortizer(nn.Module):
     """q_phi(z|x). `forward` is the DSM loss (so DDP can wrap it); `sample` draws z with or without x."""
 
-    def __init__(self, *, encoder: nn.Module, denoiser: Denoiser, latent_dim: int, embed_dim: int,
-                 cfg: DiffusionConfig):
+    def __init__(self, *, encoder: nn.Module, denoiser: Denoiser, latent_dim: int, cfg: DiffusionConfig):
         super().__init__()
         self.encoder, self.denoiser, self.latent_dim, self.cfg = encoder, denoiser, latent_dim, cfg
-        self.null = MLP(latent_dim, 128, embed_dim, layers=2, activation="lrelu")
+        self.null = MLP(latent_dim, 128, cfg.embed_dim, layers=2, activation="lrelu")  # official prior_emb
         self.schedule = cosine_schedule(cfg.logsnr_min, cfg.logsnr_max)
 
     def embed(self, x: torch.Tensor | None, n: int, keep: torch.Tensor | None = None) -> torch.Tensor:
@@ -127,13 +126,13 @@ class DiffusionAmortizer(nn.Module):
         return eps_prediction_loss(lambda z, lam: self.denoiser(z, lam, emb), z0, self.schedule)
 
     @torch.no_grad()
-    def sample(self, x: torch.Tensor | None = None, n: int | None = None, steps: int | None = None) -> torch.Tensor:
-        """z ~ q(z|x) for each row of x, or n draws of the unconditional mode when x is None."""
+    def sample(self, x: torch.Tensor | None = None, n: int | None = None) -> torch.Tensor:
+        """z ~ q(z|x) for each row of x, or n draws of the unconditional mode when x is None (cfg.steps calls)."""
         n = x.shape[0] if x is not None else n
         emb = self.embed(x, n)
         z1 = torch.randn(n, self.latent_dim, device=emb.device)
         return ddpm_ancestral_sample(lambda z, lam: self.denoiser(z, lam, emb), z1, self.schedule,
-                                     steps or self.cfg.steps, self.cfg.variance)
+                                     self.cfg.steps, self.cfg.variance)
 
 
 def build_model(cfg: ModelConfig, data_shape: tuple[int, ...]) -> LatentVariableModel:
@@ -156,5 +155,4 @@ def build_amortizer(cfg: DiffusionConfig, latent_dim: int, data_shape: tuple[int
         encoder = FlatEncoder(d_in=math.prod(data_shape), width=cfg.encoder_width, embed_dim=cfg.embed_dim)
     denoiser = Denoiser(latent_dim=latent_dim, embed_dim=cfg.embed_dim, width=cfg.width, blocks=cfg.blocks,
                         time_dim=cfg.time_dim)
-    return DiffusionAmortizer(encoder=encoder, denoiser=denoiser, latent_dim=latent_dim, embed_dim=cfg.embed_dim,
-                              cfg=cfg)
+    return DiffusionAmortizer(encoder=encoder, denoiser=denoiser, latent_dim=latent_dim, cfg=cfg)
