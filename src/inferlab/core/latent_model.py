@@ -7,11 +7,15 @@ Both inference (posterior) and generation (prior) are Langevin on the matching e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import torch
 from torch import nn
 
 from inferlab.core.ebm import LatentEBMPrior, reference_energy
 from inferlab.core.langevin import LangevinStats, langevin_sample
+from inferlab.core.nets import build_decoder
 
 
 def gaussian_nll(x: torch.Tensor, x_hat: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -61,3 +65,41 @@ class LatentVariableModel(nn.Module):
     def generate(self, n: int, **prior_kwargs) -> torch.Tensor:
         z, _ = self.sample_prior(n, **prior_kwargs)
         return self.generator(z)
+
+
+@dataclass(frozen=True)
+class LatentModelConfig:
+    """Generator and prior of a latent variable model (the `model` section of LEBM, DAMC and their kin)."""
+
+    prior: Literal["ebm", "gaussian"] = "ebm"
+    """ebm = the learned latent EBM prior; gaussian = fixed N(0, sigma^2 I), i.e. alternating back-propagation (ABP)."""
+    latent_dim: int = 8
+    """Size of z."""
+    generator: Literal["mlp", "conv"] = "mlp"
+    """mlp for 8x8 digits and 2D toys; conv is the DCGAN generator of LEBM / DAMC for 32x32 images."""
+    generator_width: int = 256
+    """Hidden units (mlp) or ngf (conv; the papers use 64 for SVHN)."""
+    generator_layers: int = 3
+    """Linear layers of the mlp generator."""
+    energy_hidden: int = 200
+    """Hidden units of the energy MLP (the papers' ndf = 200)."""
+    energy_layers: int = 3
+    """Linear layers of the energy MLP (the papers: 3)."""
+    energy_activation: Literal["gelu", "lrelu", "relu", "silu"] = "gelu"
+    """Activation of the energy MLP (LEBM's code: GELU; DAMC's: LeakyReLU 0.2)."""
+    prior_sigma: float = 1.0
+    """sigma of the N(0, sigma^2 I) reference distribution."""
+    likelihood_sigma: float = 0.3
+    """sigma_x of p(x|z) = N(g(z), sigma_x^2 I) (LEBM: 0.3; DAMC: 0.1)."""
+
+
+def build_latent_model(cfg: LatentModelConfig, data_shape: tuple[int, ...]) -> LatentVariableModel:
+    """g_beta (core.nets.build_decoder) with an EBM prior, or with none for the Gaussian prior."""
+    prior = None
+    if cfg.prior == "ebm":
+        prior = LatentEBMPrior(latent_dim=cfg.latent_dim, hidden=cfg.energy_hidden, layers=cfg.energy_layers,
+                               sigma=cfg.prior_sigma, activation=cfg.energy_activation)
+    generator = build_decoder(cfg.generator, latent_dim=cfg.latent_dim, data_shape=data_shape,
+                              width=cfg.generator_width, layers=cfg.generator_layers)
+    return LatentVariableModel(generator=generator, prior=prior, latent_dim=cfg.latent_dim,
+                               prior_sigma=cfg.prior_sigma, likelihood_sigma=cfg.likelihood_sigma)

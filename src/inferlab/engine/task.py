@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 
@@ -37,3 +37,25 @@ class TrainTask(abc.ABC):
 
     def write_samples(self, folder: Path, step: int) -> None:
         """Save sample grids or plots for a human to look at (optional)."""
+
+
+class SampleScorer(Protocol):
+    """What `SamplingTask` needs of an evaluator (eval.sample_metrics.SampleEvaluator is one)."""
+
+    def evaluate(self, samples: torch.Tensor) -> dict[str, float]: ...
+
+    def write_samples(self, samples: torch.Tensor, path: Path) -> Path: ...
+
+
+class SamplingTask(TrainTask):
+    """A generative model judged by its samples: `evaluate` scores `eval_samples` draws, `write_samples`
+    saves up to 400 of them as samples/samples_<step>.png."""
+
+    evaluator: SampleScorer
+    eval_samples: int
+
+    def evaluate(self) -> dict[str, float]:
+        return self.evaluator.evaluate(self.sample(self.eval_samples))
+
+    def write_samples(self, folder: Path, step: int) -> None:
+        self.evaluator.write_samples(self.sample(min(self.eval_samples, 400)), folder / f"samples_{step:06d}.png")

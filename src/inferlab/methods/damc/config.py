@@ -5,32 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from inferlab.core.latent_model import LatentModelConfig
 from inferlab.data.config import DataConfig
 from inferlab.engine.trainer import TrainConfig
 
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """The latent variable model: generator g_beta and energy prior p_alpha (shared with LEBM through core/)."""
-
-    latent_dim: int = 100
-    """Size of z (official: 100 SVHN / CelebA-64, 128 CIFAR-10)."""
-    generator: Literal["mlp", "conv"] = "conv"
-    """mlp for 8x8 digits and 2D toys; conv is the DCGAN generator of LEBM / DAMC for 32x32 images."""
-    generator_width: int = 64
-    """Hidden units (mlp) or ngf (conv; official 64 for SVHN)."""
-    generator_layers: int = 3
-    """Linear layers of the mlp generator."""
-    energy_hidden: int = 200
-    """Hidden units of the energy MLP (official ndf = 200)."""
-    energy_layers: int = 3
-    """Linear layers of the energy MLP."""
-    energy_activation: Literal["gelu", "lrelu", "relu", "silu"] = "lrelu"
-    """Activation of the energy MLP (official DAMC: LeakyReLU(0.2))."""
-    prior_sigma: float = 1.0
-    """sigma of the N(0, sigma^2 I) reference distribution."""
-    likelihood_sigma: float = 0.1
-    """sigma_x of p(x|z) = N(g(z), sigma_x^2 I) (official DAMC: 0.1)."""
+PAPER_MODEL = LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
+                                energy_activation="lrelu", likelihood_sigma=0.1)
+"""The official SVHN model: nz 100, DCGAN generator ngf 64, energy MLP 100-200-200-1 with LeakyReLU 0.2, sigma_x 0.1."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +109,7 @@ class EvalConfig:
 @dataclass(frozen=True)
 class DAMCConfig:
     data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
+    model: LatentModelConfig = field(default_factory=lambda: PAPER_MODEL)
     diffusion: DiffusionConfig = field(default_factory=DiffusionConfig)
     sampler: SamplerConfig = field(default_factory=SamplerConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
@@ -154,7 +135,7 @@ def tiny() -> DAMCConfig:
     """8x8 digits on 2 CPU cores in about a minute (bench: see README for the budget)."""
     return DAMCConfig(
         data=DataConfig(name="digits"),
-        model=ModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128,
+        model=LatentModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128,
                           energy_activation="gelu", likelihood_sigma=0.3),
         diffusion=DiffusionConfig(steps=20, width=128, blocks=2, time_dim=32, embed_dim=64, encoder="mlp",
                                   encoder_width=128, updates_per_step=6, target_rho=0.1, target_every=1,

@@ -15,11 +15,9 @@ from einops import rearrange
 from torch import nn
 
 from inferlab.core.diffusion import cosine_schedule, ddpm_ancestral_sample, eps_prediction_loss
-from inferlab.core.ebm import LatentEBMPrior
-from inferlab.core.latent_model import LatentVariableModel
-from inferlab.core.nets import MLP, build_decoder
+from inferlab.core.nets import MLP
 from inferlab.errors import UserError
-from inferlab.methods.damc.config import DiffusionConfig, ModelConfig
+from inferlab.methods.damc.config import DiffusionConfig
 
 
 class ConcatSquash(nn.Module):
@@ -133,16 +131,6 @@ class DiffusionAmortizer(nn.Module):
         z1 = torch.randn(n, self.latent_dim, device=emb.device)
         return ddpm_ancestral_sample(lambda z, lam: self.denoiser(z, lam, emb), z1, self.schedule,
                                      self.cfg.steps, self.cfg.variance)
-
-
-def build_model(cfg: ModelConfig, data_shape: tuple[int, ...]) -> LatentVariableModel:
-    """g_beta and the energy prior p_alpha (core.LatentEBMPrior), as in LEBM."""
-    prior = LatentEBMPrior(latent_dim=cfg.latent_dim, hidden=cfg.energy_hidden, layers=cfg.energy_layers,
-                           sigma=cfg.prior_sigma, activation=cfg.energy_activation)
-    generator = build_decoder(cfg.generator, latent_dim=cfg.latent_dim, data_shape=data_shape,
-                              width=cfg.generator_width, layers=cfg.generator_layers)
-    return LatentVariableModel(generator=generator, prior=prior, latent_dim=cfg.latent_dim,
-                               prior_sigma=cfg.prior_sigma, likelihood_sigma=cfg.likelihood_sigma)
 
 
 def build_amortizer(cfg: DiffusionConfig, latent_dim: int, data_shape: tuple[int, ...]) -> DiffusionAmortizer:

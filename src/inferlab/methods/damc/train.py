@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
-
 import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
-from inferlab.core.latent_model import LatentVariableModel, gaussian_nll
+from inferlab.core.latent_model import LatentVariableModel, build_latent_model, gaussian_nll
 from inferlab.core.optim import guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.engine.distributed import DistContext
-from inferlab.engine.task import TrainTask
+from inferlab.engine.task import SamplingTask
+from inferlab.errors import UserError
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.damc.config import DAMCConfig
-from inferlab.methods.damc.model import DiffusionAmortizer, build_amortizer, build_model
+from inferlab.methods.damc.model import DiffusionAmortizer, build_amortizer
 
 
-class DAMCTask(TrainTask):
+class DAMCTask(SamplingTask):
     """Each iteration, on a batch x:
 
     1. z0 ~ q_target(z|x), the EMA copy of the amortizer (ancestral sampling, no gradient);
@@ -33,9 +32,13 @@ class DAMCTask(TrainTask):
     def __init__(self, cfg: DAMCConfig, train: TensorDataset, evaluator: SampleEvaluator, device: torch.device,
                  dist_ctx: DistContext = DistContext()):
         self.cfg, self.evaluator, self.device = cfg, evaluator, device
+        self.eval_samples = cfg.eval.samples
         self.data = train.x.to(device)
         shape = tuple(train.x.shape[1:])
-        self.model: LatentVariableModel = build_model(cfg.model, shape).to(device)
+        if cfg.model.prior != "ebm":
+            raise UserError("DAMC learns an energy-based prior: model.prior must be ebm (LEBM's ABP baseline is "
+                            "`inferlab train lebm --set model.prior=gaussian`).")
+        self.model: LatentVariableModel = build_latent_model(cfg.model, shape).to(device)
         self.q: DiffusionAmortizer = build_amortizer(cfg.diffusion, cfg.model.latent_dim, shape).to(device)
         self.q_target = copy.deepcopy(self.q).requires_grad_(False)
         o = cfg.optim
@@ -100,11 +103,6 @@ class DAMCTask(TrainTask):
         self.model.train()
         return x
 
-    def evaluate(self) -> dict[str, float]:
-        return self.evaluator.evaluate(self.sample(self.cfg.eval.samples))
-
-    def write_samples(self, folder: Path, step: int) -> None:
-        self.evaluator.write_samples(self.sample(min(self.cfg.eval.samples, 400)), folder / f"samples_{step:06d}.png")
 
 
 def _decay(opt: torch.optim.Optimizer, rate: float, every: int, min_lr: float) -> torch.optim.lr_scheduler.LambdaLR:

@@ -3,34 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
-
+from inferlab.core.latent_model import LatentModelConfig
 from inferlab.data.config import DataConfig
 from inferlab.engine.trainer import TrainConfig
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    prior: Literal["ebm", "gaussian"] = "ebm"
-    """ebm = LEBM's learned prior; gaussian = fixed N(0, sigma^2 I), i.e. alternating back-propagation (ABP)."""
-    latent_dim: int = 8
-    """Size of z."""
-    generator: Literal["mlp", "conv"] = "mlp"
-    """mlp for 8x8 digits and 2D toys; conv is the paper's DCGAN generator for 32x32 images."""
-    generator_width: int = 256
-    """Hidden units (mlp) or ngf (conv; the paper uses 64)."""
-    generator_layers: int = 3
-    """Linear layers of the mlp generator."""
-    energy_hidden: int = 200
-    """Hidden units of the energy MLP (the paper's ndf = 200)."""
-    energy_layers: int = 3
-    """Linear layers of the energy MLP (the paper: 3)."""
-    energy_activation: Literal["gelu", "lrelu", "relu", "silu"] = "gelu"
-    """Activation of the energy MLP (the paper's code offers gelu and leaky relu)."""
-    prior_sigma: float = 1.0
-    """sigma of the N(0, sigma^2 I) reference distribution."""
-    likelihood_sigma: float = 0.3
-    """sigma_x of p(x|z) = N(g(z), sigma_x^2 I)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +49,7 @@ class EvalConfig:
 @dataclass(frozen=True)
 class LEBMConfig:
     data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
+    model: LatentModelConfig = field(default_factory=LatentModelConfig)
     sampler: SamplerConfig = field(default_factory=SamplerConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
@@ -85,7 +60,7 @@ def tiny() -> LEBMConfig:
     """Digits (8x8) in a couple of minutes on 2 CPU cores; see README for why latent_dim=4."""
     return LEBMConfig(
         data=DataConfig(name="digits"),
-        model=ModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128),
+        model=LatentModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128),
         sampler=SamplerConfig(prior_steps=60, prior_step_size=0.4, posterior_steps=20, posterior_step_size=0.1),
         optim=OptimConfig(energy_lr=5e-4, generator_lr=1e-3),
         train=TrainConfig(steps=1000, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
@@ -111,7 +86,7 @@ def paper() -> LEBMConfig:
     """
     return LEBMConfig(
         data=DataConfig(name="shapes", n=50000),
-        model=ModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
+        model=LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
                           energy_layers=3, energy_activation="gelu", prior_sigma=1.0, likelihood_sigma=0.3),
         sampler=SamplerConfig(prior_steps=60, prior_step_size=0.4, posterior_steps=20, posterior_step_size=0.1),
         optim=OptimConfig(energy_lr=2e-5, generator_lr=1e-4, beta1=0.5, lr_decay=0.998, decay_every=733),

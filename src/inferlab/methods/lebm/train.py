@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
-from inferlab.core.latent_model import LatentVariableModel, gaussian_nll
+from inferlab.core.latent_model import LatentVariableModel, build_latent_model, gaussian_nll
 from inferlab.core.optim import guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.engine.distributed import DistContext
-from inferlab.engine.task import TrainTask
+from inferlab.engine.task import SamplingTask
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.lebm.config import LEBMConfig
-from inferlab.methods.lebm.model import build_model
 
 
-class LEBMTask(TrainTask):
+class LEBMTask(SamplingTask):
     """Each step: posterior Langevin, prior Langevin, then one Adam update of g_beta and of E_alpha.
 
     Generator:  min_beta  E_{z ~ p(z|x)} |x - g_beta(z)|^2 / (2 sigma_x^2)          (eq. 11)
@@ -27,8 +24,9 @@ class LEBMTask(TrainTask):
     def __init__(self, cfg: LEBMConfig, train: TensorDataset, evaluator: SampleEvaluator, device: torch.device,
                  dist_ctx: DistContext = DistContext()):
         self.cfg, self.evaluator, self.device = cfg, evaluator, device
+        self.eval_samples = cfg.eval.samples
         self.data = train.x.to(device)
-        self.model: LatentVariableModel = build_model(cfg.model, tuple(train.x.shape[1:])).to(device)
+        self.model: LatentVariableModel = build_latent_model(cfg.model, tuple(train.x.shape[1:])).to(device)
         o = cfg.optim
         self.gen_opt = torch.optim.Adam(self.model.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999))
         self.gen_train = dist_ctx.wrap(self.model.generator, device)
@@ -70,10 +68,3 @@ class LEBMTask(TrainTask):
         x = self.model.generate(n, steps=s.prior_steps, step_size=s.prior_step_size, noise=s.noise, max_abs=s.max_abs)
         self.model.train()
         return x
-
-    def evaluate(self) -> dict[str, float]:
-        return self.evaluator.evaluate(self.sample(self.cfg.eval.samples))
-
-    def write_samples(self, folder: Path, step: int) -> None:
-        self.evaluator.write_samples(self.sample(min(self.cfg.eval.samples, 400)), folder / f"samples_{step:06d}.png")
-

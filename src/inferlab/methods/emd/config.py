@@ -1,0 +1,159 @@
+"""EMD configuration and presets (Xie, Xiao, Kingma, Hou, Wu, Murphy, Salimans, Poole & Gao, NeurIPS 2024)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from inferlab.data.config import DataConfig
+from inferlab.engine.trainer import TrainConfig
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    """The raw network F inside the EDM preconditioning; teacher, fake score and student share it."""
+
+    hidden: int = 256
+    """Hidden units of the MLP over [c_in x, noise embedding, label embedding]."""
+    layers: int = 4
+    """Linear layers of that MLP."""
+    embed_dim: int = 64
+    """Size of the Fourier noise embedding and of the label embedding."""
+    sigma_data: float = 0.5
+    """sd of the EDM preconditioning (Karras 2022: 0.5 for images in [-1, 1])."""
+
+
+@dataclass(frozen=True)
+class TeacherConfig:
+    """The EDM teacher trained in-project, and its N-step sampler."""
+
+    net: NetConfig = field(default_factory=NetConfig)
+    conditional: bool = True
+    """Class-conditional with a null label (digits); False for unlabelled data such as the 2-D toys."""
+    label_dropout: float = 0.1
+    """Probability of training on the null label, which makes classifier-free guidance possible."""
+    guidance: float = 1.0
+    """CFG scale w in D_uncond + w (D_cond - D_uncond) for the teacher's samples and scores; 1 = no guidance."""
+    p_mean: float = -1.2
+    """ln(sigma) ~ N(p_mean, p_std^2) in training (Karras 2022)."""
+    p_std: float = 1.2
+    """See p_mean."""
+    lr: float = 1e-3
+    """Adam learning rate."""
+    ema: float = 0.999
+    """EMA decay of the weights that sample and teach (0 = no EMA)."""
+    sampler: Literal["heun", "euler", "stochastic"] = "heun"
+    """The teacher's N-step sampler (Karras 2022, Algorithms 1-2)."""
+    sample_steps: int = 18
+    """N noise levels (Karras 2022: 18 for CIFAR-10, i.e. 35 evaluations with Heun)."""
+    sigma_min: float = 0.002
+    """Smallest noise level of the sampler."""
+    sigma_max: float = 80.0
+    """Largest noise level of the sampler."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Teacher training loop; in `bench` and `train emd` it runs min(train.steps, 10 x distillation steps)."""
+
+
+@dataclass(frozen=True)
+class EMDStepConfig:
+    """The EM distillation update (Xie et al. 2024, Algorithm 1)."""
+
+    langevin_steps: int = 8
+    """K: Langevin steps of the E-step before the M-step's final noise-free eps update; K = 0 is Diff-Instruct."""
+    eps_step: float = 0.3
+    """gamma_eps: Langevin step size on the noise eps (update eps + gamma grad + sqrt(2 gamma) n)."""
+    z_step: float = 0.01
+    """gamma_z: Langevin step size on the generator latent z."""
+    noise_cancellation: bool = True
+    """Remove eps_0 and the injected Langevin noise (as propagated through the chain) from the final eps."""
+    init_sigma: float = 2.5
+    """sigma*: the student starts as the teacher's denoiser at this level, g(z) = D(sigma* z; sigma*)."""
+    sigma_min: float = 0.02
+    """Distillation noise levels: ln sigma ~ N(p_mean, p_std^2) clipped to [sigma_min, sigma_max]."""
+    sigma_max: float = 10.0
+    """See sigma_min."""
+    p_mean: float = -0.4
+    """See sigma_min."""
+    p_std: float = 1.2
+    """See sigma_min."""
+    fake_updates: int = 1
+    """Denoising-score-matching updates of the fake score s_phi per generator update."""
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    generator_lr: float = 1e-4
+    """Adam learning rate of the student g_theta."""
+    fake_lr: float = 1e-3
+    """Adam learning rate of the fake score s_phi."""
+    beta1: float = 0.0
+    """Adam beta1 for both (DMD / Diff-Instruct practice: 0)."""
+    grad_clip: float = 1.0
+    """Clip each net's gradient norm to this; 0 = no clipping."""
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    samples: int = 1000
+    """Generated samples per evaluation (FD on digits; MMD and modes on 2-D toys)."""
+    toy: str = "toy2d:25gaussians"
+    """The 2-D toy `bench` distils besides cfg.data (unconditional teacher)."""
+    timing_batch: int = 256
+    """Batch for the teacher vs student sampling-time comparison."""
+    grad_var_repeats: int = 32
+    """Independent EMD updates over which the student's gradient variance is measured."""
+
+
+@dataclass(frozen=True)
+class EMDConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
+    emd: EMDStepConfig = field(default_factory=EMDStepConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Distillation loop (generator updates)."""
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+
+def tiny() -> EMDConfig:
+    """Class-conditional digits (8x8): teacher and both students in about a minute each on 2 CPU cores."""
+    return EMDConfig(
+        data=DataConfig(name="digits"),
+        teacher=TeacherConfig(net=NetConfig(hidden=256, layers=4), conditional=True, guidance=1.0, lr=1e-3,
+                              train=TrainConfig(steps=3000, batch_size=128, log_every=100, checkpoint_every=1000)),
+        emd=EMDStepConfig(langevin_steps=8),
+        optim=OptimConfig(generator_lr=1e-4, fake_lr=1e-3),
+        train=TrainConfig(steps=400, batch_size=128, log_every=50, checkpoint_every=200),
+    )
+
+
+def tiny_toy() -> EMDConfig:
+    """Unconditional 25-gaussian grid: the mode-coverage test (sigma_data = 2.8, the grid's std)."""
+    base = tiny()
+    net = NetConfig(hidden=128, layers=4, sigma_data=2.8)
+    return replace(
+        base, data=DataConfig(name="toy2d:25gaussians", n=10000),
+        teacher=replace(base.teacher, net=net, conditional=False, train=replace(base.teacher.train, steps=3000)),
+        train=replace(base.train, steps=400),
+    )
+
+
+def paper() -> EMDConfig:
+    """ImageNet-64 settings as far as the paper states them (see README: values not given are marked there).
+
+    Point data.name at 64x64 labelled images (folder:/data/imagenet64); the MLP stands in for the EDM U-Net.
+    """
+    return EMDConfig(
+        data=DataConfig(name="digits"),
+        teacher=TeacherConfig(net=NetConfig(hidden=1024, layers=6, sigma_data=0.5), conditional=True,
+                              guidance=1.0, sampler="heun", sample_steps=40,
+                              train=TrainConfig(steps=100_000, batch_size=256, log_every=100, checkpoint_every=1000)),
+        emd=EMDStepConfig(langevin_steps=8, eps_step=0.4**2, z_step=0.004**2, noise_cancellation=True,
+                          init_sigma=2.5, sigma_min=0.002, sigma_max=80.0, p_mean=-1.2, p_std=1.2, fake_updates=1),
+        optim=OptimConfig(generator_lr=2e-6, fake_lr=2e-6, beta1=0.0, grad_clip=0.0),
+        train=TrainConfig(steps=300_000, batch_size=128, log_every=100, checkpoint_every=1000, eval_every=10_000),
+        eval=EvalConfig(samples=50_000),
+    )
+
+
+PRESETS = {"tiny": tiny, "tiny_toy": tiny_toy, "paper": paper}
