@@ -16,7 +16,7 @@ from inferlab.engine.distributed import DistContext
 from inferlab.engine.logging import RunLogger
 from inferlab.engine.seed import rng_state, set_rng_state
 from inferlab.engine.task import TrainTask
-from inferlab.errors import DivergenceError
+from inferlab.errors import DivergenceError, UserError
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,13 @@ class TrainConfig:
     """Steps between writes of checkpoints/last.pt (a kill loses at most this many steps)."""
     eval_every: int = 0
     """Steps between evaluations that may update best.pt; 0 = only at the end."""
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "log_every", "checkpoint_every"):
+            if getattr(self, name) < 1:
+                raise UserError(f"train.{name}={getattr(self, name)}: it must be a whole number >= 1.")
+        if self.eval_every < 0:
+            raise UserError(f"train.eval_every={self.eval_every}: it must be >= 0 (0 = evaluate at the end only).")
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Callable
 
 import torch
 
-from inferlab.core.diffusion import DenoiseFn, _per_sample, edm_sigma_sample
+from inferlab.core.diffusion import DenoiseFn, edm_sigma_sample
 
 Generator = Callable[[torch.Tensor], torch.Tensor]
 """z -> x = g_theta(z) (labels, if any, already bound)."""
@@ -35,6 +35,11 @@ class EStep:
 
     z: torch.Tensor
     residual: torch.Tensor
+
+
+def _per_sample(v: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """(B,) -> (B, 1, ..., 1) broadcasting against `like` (B, ...)."""
+    return v.reshape(-1, *([1] * (like.dim() - 1)))
 
 
 def score_difference(teacher: DenoiseFn, fake: DenoiseFn, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:

@@ -1,0 +1,66 @@
+"""Draw whole problems (matrix + candidate set) and write datasets in the RAVEN-10000 folder layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_candidates
+from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE
+from inferlab.data.raven.io import problem_arrays, split_of, write_problem
+from inferlab.data.raven.problem import Problem, draw_matrix
+from inferlab.errors import UserError
+
+ANSWER_STYLES = ("raven", "iraven")
+
+
+def generate_problem(config_name: str, rng: np.random.Generator, answers: str = "raven") -> Problem:
+    """One problem of configuration `config_name` with a RAVEN or I-RAVEN candidate set.
+
+    Matrices for which no candidate set of the asked style exists (too few modifiable attributes) are redrawn.
+    """
+    if config_name not in CONFIGURATIONS:
+        raise UserError(f"Unknown RAVEN configuration {config_name!r}; allowed: {', '.join(CONFIG_NAMES)}.")
+    if answers not in ANSWER_STYLES:
+        raise UserError(f"Unknown answer style {answers!r}; allowed: {', '.join(ANSWER_STYLES)}.")
+    config = CONFIGURATIONS[config_name]
+    build = raven_candidates if answers == "raven" else iraven_candidates
+    while True:
+        rules, uniform, panels = draw_matrix(config, rng)
+        candidates = build(config, panels[8], modifiable(config, rules, uniform, panels[8]), rng)
+        if candidates is not None:
+            break
+    order = rng.permutation(8)
+    return Problem(config, rules, uniform, panels[:8], tuple(candidates[int(k)] for k in order),
+                   int(np.flatnonzero(order == 0)[0]))
+
+
+def problem_seed(seed: int, config_name: str, index: int) -> np.random.Generator:
+    """The generator of problem `index` of a configuration: any problem can be redrawn on its own."""
+    return np.random.default_rng([seed, CONFIG_NAMES.index(config_name), index])
+
+
+def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAGE_SIZE, answers: str = "raven",
+                seed: int = 0, progress: bool = True) -> list[Path]:
+    """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz (official 6/2/2 split by i)."""
+    if n < 1:
+        raise UserError(f"--n {n}: the number of problems per configuration must be at least 1.")
+    if size < 16:
+        raise UserError(f"--size {size}: panels must be at least 16 pixels wide (the official size is {IMAGE_SIZE}).")
+    for name in configs:
+        if name not in CONFIGURATIONS:
+            raise UserError(f"Unknown RAVEN configuration {name!r}; allowed: {', '.join(CONFIG_NAMES)} or 'all'.")
+    paths = []
+    with tqdm(total=n * len(configs), desc="RAVEN problems", unit="problem", disable=not progress) as bar:
+        for name in configs:
+            folder = Path(out) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(n):
+                problem = generate_problem(name, problem_seed(seed, name, i), answers)
+                path = folder / f"RAVEN_{i}_{split_of(i)}.npz"
+                write_problem(path, problem_arrays(problem, size, answers))
+                paths.append(path)
+                bar.update(1)
+    return paths
