@@ -25,9 +25,11 @@ def tiny_run(tmp_path_factory):
     return out
 
 
-def test_list_and_help():
+def test_list_config_and_help():
     assert "lebm" in run_cli("list", check=True).stdout
     assert "--resume" in run_cli("train", "--help", check=True).stdout
+    cfg = json.loads(run_cli("config", "lebm", "--preset", "paper", "--set", "train.steps=9", check=True).stdout)
+    assert cfg["model"]["latent_dim"] == 100 and cfg["train"]["steps"] == 9
 
 
 def test_run_folder_layout_eval_and_sample(tiny_run, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 EPILOG = """examples:
   inferlab list
+  inferlab config lebm --preset paper               every config key and its value
   inferlab train lebm --preset tiny --set train.steps=500 --out runs/lebm-demo
   inferlab train --resume runs/lebm-demo            continue a killed or finished run (add --set train.steps=N)
   inferlab eval runs/lebm-demo --json
@@ -29,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", help="one line per method: name, summary, presets")
+    c = sub.add_parser("config", help="print a preset's resolved config (every key --set accepts) as JSON")
+    c.add_argument("method")
+    c.add_argument("--preset", default="tiny")
+    c.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides")
 
     def common(sp, with_preset=True):
         if with_preset:
@@ -105,6 +110,15 @@ def cmd_list(args) -> int:
     for name in method_names():
         spec = get_method(name)
         print(f"{name:10s} {spec.summary}  [presets: {', '.join(spec.presets)}]")
+    return 0
+
+
+def cmd_config(args) -> int:
+    from inferlab.engine.config import apply_overrides, config_to_dict
+    from inferlab.methods.registry import get_method, preset_config
+
+    cfg = apply_overrides(preset_config(get_method(args.method), args.preset), args.overrides)
+    print(json.dumps(config_to_dict(cfg), indent=2))
     return 0
 
 
@@ -277,5 +291,5 @@ def cmd_demo(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
+COMMANDS = {"list": cmd_list, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
             "demo": cmd_demo}
