@@ -19,6 +19,7 @@ EPILOG = """examples:
   inferlab sample runs/lebm-demo -n 64 --out samples.png
   inferlab bench lebm --preset tiny --json          method and baselines, same data/seed/budget; JSON on the last line
   inferlab demo --out reports/demo                  every method's tiny bench and an HTML report
+  inferlab data raven --config all --n 100 --out data/raven --size 80 --answers iraven
   torchrun --nproc_per_node 2 -m inferlab train lebm --preset tiny    data-parallel (gloo on CPU, nccl on CUDA)
 
 exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC)."""
@@ -70,6 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--json", action="store_true", help="print the result as JSON on the last line of stdout")
     b.add_argument("--out", help="folder for run folders and figures (default: reports/bench/<method>-<timestamp>)")
+
+    data = sub.add_parser("data", help="generate datasets to files").add_subparsers(dest="dataset", required=True,
+                                                                                   metavar="DATASET")
+    r = data.add_parser("raven", help="RAVEN / I-RAVEN matrices as official-format .npz files "
+                        "(<out>/<config>/RAVEN_<i>_<split>.npz, 6/2/2 split)")
+    r.add_argument("--config", required=True, help="a configuration name (e.g. center_single) or 'all'")
+    r.add_argument("--n", type=int, required=True, help="problems per configuration")
+    r.add_argument("--out", required=True, metavar="DIR")
+    r.add_argument("--size", type=int, default=160, help="panel size in pixels (default: 160, the official size)")
+    r.add_argument("--answers", choices=("raven", "iraven"), default="raven",
+                   help="candidate sets: raven (one attribute changed) or iraven (balanced bisection tree)")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots")
     d.add_argument("--out", default="reports/demo")
@@ -291,5 +305,18 @@ def cmd_demo(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
+def cmd_data(args) -> int:
+    from inferlab.data.raven import CONFIG_NAMES, write_raven
+
+    configs = list(CONFIG_NAMES) if args.config == "all" else [args.config]
+    t0 = time.perf_counter()
+    paths = write_raven(args.out, configs, args.n, size=args.size, answers=args.answers, seed=args.seed,
+                        progress=not args.no_progress)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"out": args.out, "files": len(paths), "seconds": round(seconds, 2),
+                      "problems_per_second": round(len(paths) / seconds, 1)}))
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "data": cmd_data, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
             "demo": cmd_demo}

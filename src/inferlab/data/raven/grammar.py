@@ -26,7 +26,7 @@ META_STRUCTURE_FORMAT = (
     "Center_Single", "Distribute_Four", "Distribute_Nine", "Left_Center_Single", "Right_Center_Single",
     "Up_Center_Single", "Down_Center_Single", "Out_Center_Single", "In_Center_Single", "In_Distribute_Four",
 )
-MAX_SLOTS = 9
+MAX_SLOTS = len(NUMBER_VALUES)  # the most entities a panel component can hold
 
 
 @dataclass(frozen=True)
