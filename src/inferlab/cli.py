@@ -318,5 +318,5 @@ def cmd_data(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "data": cmd_data, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample, "bench": cmd_bench,
-            "demo": cmd_demo}
+COMMANDS = {"list": cmd_list, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample,
+            "bench": cmd_bench, "demo": cmd_demo, "data": cmd_data}
