@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from cli_helpers import run_cli
+from inferlab.engine.checkpoint import load_checkpoint
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
@@ -37,3 +38,25 @@ def test_bench_prints_the_contract_json(name, tmp_path):
         assert all(isinstance(v, (int, float)) for v in metrics.values())
     for fig in result["figures"]:
         assert (tmp_path / "b" / fig).is_file()
+
+
+@pytest.mark.parametrize("name", method_names())
+def test_resume_from_a_checkpoint_retraces_the_uninterrupted_run(name, tmp_path):
+    spec = get_method(name)
+    base = spec.presets["tiny"]()
+    cfg = replace(base, train=replace(base.train, steps=4, checkpoint_every=2, log_every=1))
+
+    def train(run_dir, steps, resume=None):
+        seed_everything(0)
+        task = spec.make_task(cfg, torch.device("cpu"), DistContext(), 0)
+        seed_everything(0)
+        fit(task, replace(cfg.train, steps=steps), seed=0, run_dir=run_dir, resume=resume, progress=False)
+        return {f"{part}.{k}": v for part, obj in task.state_objects().items() if isinstance(obj, torch.nn.Module)
+                for k, v in obj.state_dict().items()}
+
+    for d in ("whole", "split"):
+        (tmp_path / d / "checkpoints").mkdir(parents=True)
+    whole = train(tmp_path / "whole", 4)
+    train(tmp_path / "split", 2)
+    resumed = train(tmp_path / "split", 4, resume=load_checkpoint(tmp_path / "split" / "checkpoints" / "last.pt"))
+    assert whole.keys() == resumed.keys() and all(torch.equal(whole[k], resumed[k]) for k in whole)
