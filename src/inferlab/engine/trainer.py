@@ -54,7 +54,8 @@ class FitResult:
 
 
 def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = None,
-        dist_ctx: DistContext = DistContext(), resume: dict | None = None, progress: bool = True, desc: str = "train") -> FitResult:
+        dist_ctx: DistContext = DistContext(), resume: dict | None = None, progress: bool = True,
+        desc: str = "train") -> FitResult:
     """Train `task` for `cfg.steps` updates, resuming from a loaded checkpoint dict if given.
 
     Rank 0 alone writes files. Checkpoints hold every state object, the step, the data order,
