@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
 
 from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_candidates
-from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE
+from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE, Configuration
 from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.errors import UserError
@@ -16,19 +17,28 @@ from inferlab.errors import UserError
 ANSWER_STYLES = ("raven", "iraven")
 
 
-def generate_problem(config_name: str, rng: np.random.Generator, answers: str = "raven") -> Problem:
+def generate_problem(config_name: str | Configuration, rng: np.random.Generator, answers: str = "raven", *,
+                     accept: Callable[[tuple], bool] | None = None) -> Problem:
     """One problem of configuration `config_name` with a RAVEN or I-RAVEN candidate set.
 
     Matrices for which no candidate set of the asked style exists (too few modifiable attributes) are redrawn.
+    Optional (for split-building, e.g. ALANS's systematic-generalisation splits): `config_name` may be a
+    `Configuration` object (a custom layout), and `accept(rules)` (rules: per component, the 4 `Rule`s) redraws
+    every matrix whose rules it rejects.
     """
-    if config_name not in CONFIGURATIONS:
+    if isinstance(config_name, Configuration):
+        config = config_name
+    elif config_name not in CONFIGURATIONS:
         raise UserError(f"Unknown RAVEN configuration {config_name!r}; allowed: {', '.join(CONFIG_NAMES)}.")
+    else:
+        config = CONFIGURATIONS[config_name]
     if answers not in ANSWER_STYLES:
         raise UserError(f"Unknown answer style {answers!r}; allowed: {', '.join(ANSWER_STYLES)}.")
-    config = CONFIGURATIONS[config_name]
     build = raven_candidates if answers == "raven" else iraven_candidates
     while True:
         rules, uniform, panels = draw_matrix(config, rng)
+        if accept is not None and not accept(rules):
+            continue
         candidates = build(config, panels[8], modifiable(config, rules, uniform, panels[8]), rng)
         if candidates is not None:
             break

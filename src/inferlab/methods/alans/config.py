@@ -1,0 +1,81 @@
+"""ALANS configuration and presets (Zhang, Xie, Jia, Wu, Zhu & Zhu, ECCV 2022)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inferlab.engine.trainer import TrainConfig
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    train_problems: int = 3000
+    """Training problems (left layout, training rule distribution; see data.py), drawn in-run and seeded."""
+    image_size: int = 64
+    """Rendered panel size in pixels (official 160); the object CNN sees the slot's crop (half the panel)."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    variant: str = "alans"
+    """'alans' (object CNN + algebraic backend) or 'cnn' (the pure-neural PanelCNN baseline)."""
+    channels: int = 16
+    """Width of the first conv layers (object CNN and baseline alike)."""
+    matrix_size: int = 3
+    """d: every attribute value is a d x d matrix M^k Z."""
+    reg: float = 1e-2
+    """lambda: ridge weight of the operator least squares."""
+    scale: float = 5.0
+    """Softmax sharpness over normalised residuals (operator probabilities) and distances (value predictions)."""
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    rule_weight: float = 1.0
+    """Weight of the auxiliary rule loss (-log P(operator group of the ground-truth rule)), as in the paper."""
+    attr_weight: float = 1.0
+    """Weight of a perception loss on ground-truth attributes of all 16 panels. 0 = the paper (frontend learned
+    from the answer and rule losses only; the official code starts from pretrained checkpoints instead)."""
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    lr: float = 3e-3
+    """Adam learning rate (the official main.py default is 1e-4 at batch 32 for many epochs)."""
+    weight_decay: float = 0.0
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    samples: int = 300
+    """Problems per test split (iid, systematicity, productivity, localism)."""
+
+
+@dataclass(frozen=True)
+class ALANSConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+
+def tiny() -> ALANSConfig:
+    """Single-object panels at 64 px, 3000 problems, 1000 updates of 32 problems: about 70 s per model on CPU."""
+    return ALANSConfig(train=TrainConfig(steps=1000, batch_size=32, log_every=50, checkpoint_every=100, eval_every=0))
+
+
+def paper() -> ALANSConfig:
+    """Closer to the paper's setting: no attribute supervision, 160 px panels, 10k problems, long training
+    (official main.py: Adam 1e-4, batch 32). Still single-object layouts: see README."""
+    return ALANSConfig(data=DataConfig(train_problems=10000, image_size=160),
+                       model=ModelConfig(channels=32),
+                       loss=LossConfig(rule_weight=1.0, attr_weight=0.0),
+                       optim=OptimConfig(lr=1e-4),
+                       train=TrainConfig(steps=60_000, batch_size=32, log_every=100, checkpoint_every=1000,
+                                         eval_every=5000),
+                       eval=EvalConfig(samples=2000))
+
+
+PRESETS = {"tiny": tiny, "paper": paper}
