@@ -43,14 +43,14 @@ def alpha_sigma(logsnr: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.sigmoid(logsnr).sqrt(), torch.sigmoid(-logsnr).sqrt()
 
 
-def _per_sample(v: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+def per_sample(v: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """(B,) -> (B, 1, ..., 1) broadcasting against `like` (B, ...)."""
     return v.reshape(-1, *([1] * (like.dim() - 1)))
 
 
 def diffuse(z0: torch.Tensor, logsnr: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
     """z_u = alpha_u z_0 + sigma_u eps, with one log-SNR per sample."""
-    alpha, sigma = alpha_sigma(_per_sample(logsnr, z0))
+    alpha, sigma = alpha_sigma(per_sample(logsnr, z0))
     return alpha * z0 + sigma * eps
 
 
@@ -121,7 +121,7 @@ class EDMPrecond(torch.nn.Module):
         self.net, self.sigma_data = net, sigma_data
 
     def forward(self, x: torch.Tensor, sigma: torch.Tensor, label: torch.Tensor | None = None) -> torch.Tensor:
-        s, sd = _per_sample(sigma, x), self.sigma_data
+        s, sd = per_sample(sigma, x), self.sigma_data
         c_skip, c_out = sd**2 / (s**2 + sd**2), s * sd / (s**2 + sd**2).sqrt()
         c_in = 1.0 / (s**2 + sd**2).sqrt()
         return c_skip * x + c_out * self.net(c_in * x, sigma.log() / 4, label)
@@ -140,13 +140,13 @@ def edm_loss(denoise: DenoiseFn, x0: torch.Tensor, sigma: torch.Tensor, sigma_da
     summed over dimensions and averaged over the batch; `sigma` (B,) is drawn by the caller.
     """
     weight = (sigma**2 + sigma_data**2) / (sigma * sigma_data) ** 2  # (B,)
-    x = x0 + _per_sample(sigma, x0) * torch.randn_like(x0)
+    x = x0 + per_sample(sigma, x0) * torch.randn_like(x0)
     return (weight * (denoise(x, sigma) - x0).pow(2).flatten(1).sum(1)).mean()
 
 
 def denoiser_score(denoise: DenoiseFn, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     """Tweedie: grad_x log p_sigma(x) = (D(x; sigma) - x) / sigma^2, with `sigma` of shape (B,)."""
-    return (denoise(x, sigma) - x) / _per_sample(sigma, x) ** 2
+    return (denoise(x, sigma) - x) / per_sample(sigma, x) ** 2
 
 
 def guided(cond: DenoiseFn, uncond: DenoiseFn, scale: float) -> DenoiseFn:

@@ -11,6 +11,8 @@ from inferlab.errors import UserError
 METHOD_MODULES = {
     "lebm": "inferlab.methods.lebm",
     "damc": "inferlab.methods.damc",
+    "emd": "inferlab.methods.emd",
+    "alans": "inferlab.methods.alans",
 }
 
 

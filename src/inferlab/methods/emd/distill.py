@@ -11,9 +11,10 @@ where the fake score s_phi (trained on student samples) stands in for the intrac
 v_{k+1} = v_k + gamma_v grad_v + sqrt(2 gamma_v) n_k for v in {eps, z}. Noise cancellation (paper Sec. 3.4) removes
 from eps what eps_0 and the injected n_k contribute to it: that part evolves as nu_{k+1} = (1 - gamma) nu_k +
 sqrt(2 gamma) n_k, nu_0 = eps_0, so eps_k - nu_k holds only the score-difference drift. The M-step regresses
-g_theta(z_K) onto x_t* = g(z_K) + sigma r, r = the eps after one more noise-free update, with weight
-w(sigma) / sigma^2 = 1 / gamma_eps: at K = 0 with cancellation r = gamma sigma ds, and the gradient is exactly
-Diff-Instruct's -J^T (D_T - D_phi).
+g_theta(z_K) onto x_t* = g(z_K) + sigma r, r = the eps after one more noise-free update. With cancellation
+r = sum_k (1 - gamma)^(K - k) gamma sigma ds(x_t^k), whose weights total c_K = 1 - (1 - gamma)^(K + 1); the M-step
+weight w(sigma) / sigma^2 = 1 / c_K makes every K move g_theta at the same scale, and at K = 0 (c_0 = gamma) the
+gradient is exactly Diff-Instruct's -J^T (D_T - D_phi).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Callable
 
 import torch
 
-from inferlab.core.diffusion import DenoiseFn, edm_sigma_sample
+from inferlab.core.diffusion import DenoiseFn, edm_sigma_sample, per_sample
 
 Generator = Callable[[torch.Tensor], torch.Tensor]
 """z -> x = g_theta(z) (labels, if any, already bound)."""
@@ -37,15 +38,10 @@ class EStep:
     residual: torch.Tensor
 
 
-def _per_sample(v: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-    """(B,) -> (B, 1, ..., 1) broadcasting against `like` (B, ...)."""
-    return v.reshape(-1, *([1] * (like.dim() - 1)))
-
-
 def score_difference(teacher: DenoiseFn, fake: DenoiseFn, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     """s_teacher(x) - s_phi(x) = (D_teacher(x; sigma) - D_phi(x; sigma)) / sigma^2 (the x terms cancel)."""
     with torch.no_grad():
-        return (teacher(x, sigma) - fake(x, sigma)) / _per_sample(sigma, x) ** 2
+        return (teacher(x, sigma) - fake(x, sigma)) / per_sample(sigma, x) ** 2
 
 
 def distill_sigmas(n: int, p_mean: float, p_std: float, sigma_min: float, sigma_max: float, device) -> torch.Tensor:
@@ -57,11 +53,11 @@ def emd_estep(generator: Generator, teacher: DenoiseFn, fake: DenoiseFn, z0: tor
               sigma: torch.Tensor, *, steps: int, eps_step: float, z_step: float,
               noise_cancellation: bool = True) -> EStep:
     """K reparametrised Langevin steps on (eps, z), then the noise-free eps update that gives the M-step residual."""
-    s = _per_sample(sigma, eps0)
+    s = per_sample(sigma, eps0)
     eps, z, nu = eps0, z0.detach(), eps0
 
     def grads(eps: torch.Tensor, z: torch.Tensor, need_z: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-        with torch.enable_grad():
+        with torch.set_grad_enabled(need_z):  # the final eps update needs no Jacobian
             z_var = z.detach().requires_grad_(need_z)
             x = generator(z_var)
             ds = score_difference(teacher, fake, x.detach() + s * eps, sigma)  # (B, ...)
@@ -79,12 +75,13 @@ def emd_estep(generator: Generator, teacher: DenoiseFn, fake: DenoiseFn, z0: tor
     return EStep(z=z, residual=eps - (1 - eps_step) * nu if noise_cancellation else eps)
 
 
-def emd_mstep_loss(generator: Generator, estep: EStep, sigma: torch.Tensor, eps_step: float) -> torch.Tensor:
-    """M-step: (1 / (2 gamma_eps)) |sg(x_t*) - g_theta(z_K)|^2 with x_t* = g(z_K) + sigma r, summed over dimensions,
-    averaged over the batch (the paper's weighted regression; w(sigma) = sigma^2 / gamma_eps)."""
+def emd_mstep_loss(generator: Generator, estep: EStep, sigma: torch.Tensor, eps_step: float,
+                   steps: int) -> torch.Tensor:
+    """M-step: |sg(x_t*) - g_theta(z_K)|^2 / (2 c_K) with x_t* = g(z_K) + sigma r, c_K = 1 - (1 - gamma)^(K + 1),
+    summed over dimensions and averaged over the batch (the paper's weighted regression, w(sigma) = sigma^2 / c_K)."""
     x = generator(estep.z)
-    target = (x + _per_sample(sigma, x) * estep.residual).detach()
-    return 0.5 / eps_step * (target - x).pow(2).flatten(1).sum(1).mean()
+    target = (x + per_sample(sigma, x) * estep.residual).detach()
+    return 0.5 / (1 - (1 - eps_step) ** (steps + 1)) * (target - x).pow(2).flatten(1).sum(1).mean()
 
 
 def diff_instruct_loss(generator: Generator, teacher: DenoiseFn, fake: DenoiseFn, z: torch.Tensor, eps: torch.Tensor,
@@ -92,5 +89,5 @@ def diff_instruct_loss(generator: Generator, teacher: DenoiseFn, fake: DenoiseFn
     """Diff-Instruct / VSD (Luo et al. 2023; Wang et al. 2023) with weight sigma^2: a surrogate whose theta-gradient
     is E J_g(z)^T (D_phi(x_t) - D_teacher(x_t)) = -E sigma^2 J^T (s_teacher - s_phi), x_t = g(z) + sigma eps."""
     x = generator(z)
-    ds = score_difference(teacher, fake, x.detach() + _per_sample(sigma, x) * eps, sigma)
-    return -(_per_sample(sigma, x) ** 2 * ds * x).flatten(1).sum(1).mean()
+    ds = score_difference(teacher, fake, x.detach() + per_sample(sigma, x) * eps, sigma)
+    return -(per_sample(sigma, x) ** 2 * ds * x).flatten(1).sum(1).mean()

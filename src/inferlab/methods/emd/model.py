@@ -15,9 +15,11 @@ from inferlab.methods.emd.config import NetConfig
 
 
 class FourierEmbedding(nn.Module):
-    """c_noise -> [cos(2 pi f c), sin(2 pi f c)] with fixed random frequencies f ~ N(0, 16) (Song et al. 2021)."""
+    """c_noise -> [cos(2 pi f c), sin(2 pi f c)], fixed random frequencies f ~ N(0, scale^2) (Tancik et al. 2020).
 
-    def __init__(self, dim: int, scale: float = 16.0):
+    Song et al. 2021 use scale 16 on ln sigma; for an MLP on c_noise = ln(sigma) / 4 we found scale 1 enough."""
+
+    def __init__(self, dim: int, scale: float = 1.0):
         super().__init__()
         self.register_buffer("freqs", torch.randn(dim // 2) * scale)
 

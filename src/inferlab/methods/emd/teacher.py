@@ -8,7 +8,8 @@ from pathlib import Path
 
 import torch
 
-from inferlab.core.diffusion import EDM_SAMPLERS, DenoiseFn, EDMPrecond, edm_loss, edm_sigma_sample, guided, karras_sigmas
+from inferlab.core.diffusion import (EDM_SAMPLERS, DenoiseFn, EDMPrecond, edm_loss, edm_sigma_sample, guided,
+                                     karras_sigmas)
 from inferlab.core.optim import guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.engine.task import TrainTask

@@ -21,7 +21,7 @@ class EMDTask(TrainTask):
     """Each step: `fake_updates` DSM updates of s_phi on fresh student samples, then one EMD update of g_theta.
 
     Fake score:  min_phi   E lambda(sigma) |D_phi(g(z) + sigma n; sigma) - g(z)|^2           (Karras 2022, eq. 2)
-    Generator:   min_theta E (1 / 2 gamma) |sg(x_t*) - g_theta(z_K)|^2, (x_t*, z_K) from the E-step  (EMD M-step)
+    Generator:   min_theta E |sg(x_t*) - g_theta(z_K)|^2 / (2 c_K), (x_t*, z_K) from the E-step   (EMD M-step)
     With emd.langevin_steps = 0 this is Diff-Instruct. Student and fake score start as copies of the teacher.
     `data` is only a count of samples for the trainer's batching: distillation is data-free.
     """
@@ -38,7 +38,8 @@ class EMDTask(TrainTask):
         self.fake_opt = torch.optim.Adam(self.fake.parameters(), lr=o.fake_lr, betas=(o.beta1, 0.999))
 
     def state_objects(self) -> dict:
-        return {"generator": self.generator, "fake": self.fake, "gen_opt": self.gen_opt, "fake_opt": self.fake_opt}
+        return {"generator": self.generator, "fake": self.fake, "gen_opt": self.gen_opt, "fake_opt": self.fake_opt,
+                "teacher": self.teacher}
 
     def _labels(self, n: int) -> torch.Tensor | None:
         return torch.randint(self.n_classes, (n,), device=self.device) if self.n_classes else None
@@ -66,7 +67,7 @@ class EMDTask(TrainTask):
                           bind_label(self.fake, label), self._latents(n), self._latents(n), sigma,
                           steps=e.langevin_steps, eps_step=e.eps_step, z_step=e.z_step,
                           noise_cancellation=e.noise_cancellation if noise_cancellation is None else noise_cancellation)
-        return emd_mstep_loss(gen, estep, sigma, e.eps_step)
+        return emd_mstep_loss(gen, estep, sigma, e.eps_step, e.langevin_steps)
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         n = len(batch)
