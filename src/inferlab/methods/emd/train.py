@@ -23,6 +23,7 @@ class EMDTask(TrainTask):
     Fake score:  min_phi   E lambda(sigma) |D_phi(g(z) + sigma n; sigma) - g(z)|^2           (Karras 2022, eq. 2)
     Generator:   min_theta E |sg(x_t*) - g_theta(z_K)|^2 / (2 c_K), (x_t*, z_K) from the E-step   (EMD M-step)
     With emd.langevin_steps = 0 this is Diff-Instruct. Student and fake score start as copies of the teacher.
+    `generator_ema` holds an EMA of g_theta's weights (decay optim.generator_ema); `sample` and `evaluate` use it.
     `data` is only a count of samples for the trainer's batching: distillation is data-free.
     """
 
@@ -32,14 +33,15 @@ class EMDTask(TrainTask):
         self.data_shape = tuple(data_shape)
         self.data = torch.arange(max(cfg.train.batch_size, 1024))
         self.generator = OneStepGenerator(teacher, cfg.emd.init_sigma).to(device).requires_grad_(True)
+        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
         self.fake = copy.deepcopy(teacher).to(device).requires_grad_(True)
         o = cfg.optim
         self.gen_opt = torch.optim.Adam(self.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999))
         self.fake_opt = torch.optim.Adam(self.fake.parameters(), lr=o.fake_lr, betas=(o.beta1, 0.999))
 
     def state_objects(self) -> dict:
-        return {"generator": self.generator, "fake": self.fake, "gen_opt": self.gen_opt, "fake_opt": self.fake_opt,
-                "teacher": self.teacher}
+        return {"generator": self.generator, "generator_ema": self.generator_ema, "fake": self.fake,
+                "gen_opt": self.gen_opt, "fake_opt": self.fake_opt, "teacher": self.teacher}
 
     def _labels(self, n: int) -> torch.Tensor | None:
         return torch.randint(self.n_classes, (n,), device=self.device) if self.n_classes else None
@@ -74,12 +76,15 @@ class EMDTask(TrainTask):
         fake_loss = sum(self.fake_step(n) for _ in range(self.cfg.emd.fake_updates)) / max(self.cfg.emd.fake_updates, 1)
         gen_loss = self.generator_loss(n)
         guarded_step(self.gen_opt, gen_loss, self.generator.parameters(), self.cfg.optim.grad_clip, "EMD M-step loss")
+        with torch.no_grad():
+            for p_ema, p in zip(self.generator_ema.parameters(), self.generator.parameters()):
+                p_ema.lerp_(p, 1.0 - self.cfg.optim.generator_ema)
         return {"gen_loss": gen_loss.item(), "fake_loss": fake_loss}
 
     @torch.no_grad()
     def sample(self, n: int, label: torch.Tensor | None = None) -> torch.Tensor:
-        """One network evaluation: x = g_theta(z)."""
-        return self.generator(self._latents(n), self._labels(n) if label is None else label)
+        """One network evaluation of the EMA student: x = g_theta_ema(z)."""
+        return self.generator_ema(self._latents(n), self._labels(n) if label is None else label)
 
     def evaluate(self) -> dict[str, float]:
         return self.evaluator.evaluate(self.sample(self.cfg.eval.samples))
