@@ -17,3 +17,10 @@ def guarded_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: f
     if clip > 0:
         torch.nn.utils.clip_grad_norm_(params, clip)
     opt.step()
+
+
+@torch.no_grad()
+def ema_update(target: torch.nn.Module, online: torch.nn.Module, rate: float) -> None:
+    """Exponential moving average of weights: theta_target <- rate * theta + (1 - rate) * theta_target."""
+    for t, p in zip(target.parameters(), online.parameters()):
+        t.lerp_(p, rate)

@@ -7,7 +7,7 @@ import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
 from inferlab.core.latent_model import LatentVariableModel, build_latent_model, gaussian_nll
-from inferlab.core.optim import guarded_step
+from inferlab.core.optim import ema_update, guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.task import SamplingTask
@@ -79,7 +79,7 @@ class DAMCTask(SamplingTask):
         for sched in self.schedulers.values():
             sched.step()
         if (step + 1) % d.target_every == 0:
-            _ema(self.q_target, self.q, d.target_rho)
+            ema_update(self.q_target, self.q, d.target_rho)
         return {"gen_loss": gen_loss.item(), "prior_loss": prior_loss.item(), "q_loss": q_loss.item(),
                 "post_energy": post.energy_end, "prior_z_norm": prior.z_norm}
 
@@ -109,10 +109,3 @@ def _decay(opt: torch.optim.Optimizer, rate: float, every: int, min_lr: float) -
     """lr_k = max(lr_0 rate^(k // every), min_lr) (official: 0.99 per 1000 iterations, floor 1e-5)."""
     lr0 = opt.param_groups[0]["lr"]
     return torch.optim.lr_scheduler.LambdaLR(opt, lambda k: max(rate ** (k // every), min(min_lr / lr0, 1.0)))
-
-
-@torch.no_grad()
-def _ema(target: torch.nn.Module, online: torch.nn.Module, rho: float) -> None:
-    """theta_target <- rho theta + (1 - rho) theta_target."""
-    for t, p in zip(target.parameters(), online.parameters()):
-        t.lerp_(p, rho)

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from inferlab.core.diffusion import EDMPrecond, edm_loss, edm_sigma_sample
-from inferlab.core.optim import guarded_step
+from inferlab.core.optim import ema_update, guarded_step
 from inferlab.engine.task import TrainTask
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.emd.config import EMDConfig
@@ -76,9 +76,7 @@ class EMDTask(TrainTask):
         fake_loss = sum(self.fake_step(n) for _ in range(self.cfg.emd.fake_updates)) / max(self.cfg.emd.fake_updates, 1)
         gen_loss = self.generator_loss(n)
         guarded_step(self.gen_opt, gen_loss, self.generator.parameters(), self.cfg.optim.grad_clip, "EMD M-step loss")
-        with torch.no_grad():
-            for p_ema, p in zip(self.generator_ema.parameters(), self.generator.parameters()):
-                p_ema.lerp_(p, 1.0 - self.cfg.optim.generator_ema)
+        ema_update(self.generator_ema, self.generator, 1.0 - self.cfg.optim.generator_ema)
         return {"gen_loss": gen_loss.item(), "fake_loss": fake_loss}
 
     @torch.no_grad()
