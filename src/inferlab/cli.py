@@ -165,6 +165,7 @@ def cmd_train(args) -> int:
         cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
         seed, preset, run_dir = args.seed, args.preset, None
     dist_ctx = init_distributed(args.device)
+    finished = False
     try:
         device = resolve_device(args.device, dist_ctx.local_rank)
         if dist_ctx.is_main:
@@ -175,8 +176,9 @@ def cmd_train(args) -> int:
         seed_everything(seed + dist_ctx.rank)
         result = fit(task, cfg.train, seed=seed, run_dir=run_dir if dist_ctx.is_main else None, dist_ctx=dist_ctx,
                      resume=resume_state, progress=not args.no_progress)
+        finished = True
     finally:
-        shutdown_distributed()
+        shutdown_distributed(wait_for_all=finished)
     if dist_ctx.is_main:
         print(json.dumps({"run": str(run_dir), "step": result.step, "seconds": round(result.seconds, 2),
                           "seconds_per_step": round(result.seconds_per_step, 4), "metrics": result.metrics}))

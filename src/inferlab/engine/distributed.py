@@ -57,6 +57,11 @@ def init_distributed(device_name: str) -> DistContext:
     return DistContext(rank=dist.get_rank(), world_size=world, local_rank=local_rank)
 
 
-def shutdown_distributed() -> None:
+def shutdown_distributed(wait_for_all: bool = True) -> None:
+    """Leave the process group. After a normal run, a barrier first, so no rank tears down its connections while
+    another is still inside the last collective (gloo aborts the process when that happens); after an error, at
+    once, since the other ranks may never reach the barrier."""
     if dist.is_initialized():
+        if wait_for_all:
+            dist.barrier()
         dist.destroy_process_group()
