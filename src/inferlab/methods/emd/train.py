@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import torch
 
 from inferlab.core.diffusion import EDMPrecond, edm_loss, edm_sigma_sample
 from inferlab.core.optim import ema_update, guarded_step
-from inferlab.engine.task import TrainTask
+from inferlab.engine.task import SamplingTask
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.emd.config import EMDConfig
 from inferlab.methods.emd.distill import distill_sigmas, emd_estep, emd_mstep_loss
@@ -17,7 +16,7 @@ from inferlab.methods.emd.model import OneStepGenerator
 from inferlab.methods.emd.teacher import bind_label, guided_denoiser
 
 
-class EMDTask(TrainTask):
+class EMDTask(SamplingTask):
     """Each step: `fake_updates` DSM updates of s_phi on fresh student samples, then one EMD update of g_theta.
 
     Fake score:  min_phi   E lambda(sigma) |D_phi(g(z) + sigma n; sigma) - g(z)|^2           (Karras 2022, eq. 2)
@@ -30,6 +29,7 @@ class EMDTask(TrainTask):
     def __init__(self, cfg: EMDConfig, teacher: EDMPrecond, n_classes: int, data_shape: tuple[int, ...],
                  evaluator: SampleEvaluator, device: torch.device):
         self.cfg, self.teacher, self.n_classes, self.evaluator, self.device = cfg, teacher, n_classes, evaluator, device
+        self.eval_samples = cfg.eval.samples
         self.data_shape = tuple(data_shape)
         self.data = torch.arange(max(cfg.train.batch_size, 1024))
         self.generator = OneStepGenerator(teacher, cfg.emd.init_sigma).to(device).requires_grad_(True)
@@ -83,9 +83,3 @@ class EMDTask(TrainTask):
     def sample(self, n: int, label: torch.Tensor | None = None) -> torch.Tensor:
         """One network evaluation of the EMA student: x = g_theta_ema(z)."""
         return self.generator_ema(self._latents(n), self._labels(n) if label is None else label)
-
-    def evaluate(self) -> dict[str, float]:
-        return self.evaluator.evaluate(self.sample(self.cfg.eval.samples))
-
-    def write_samples(self, folder: Path, step: int) -> None:
-        self.evaluator.write_samples(self.sample(min(self.cfg.eval.samples, 400)), folder / f"samples_{step:06d}.png")
