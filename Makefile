@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 JOBS    ?= 2
 
-.PHONY: setup demo test bench clean
+.PHONY: setup chromium demo test bench clean
 
 setup: $(STAMP)  ## create .venv and install inferlab with its dev extras (quick when already done)
 
@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	command -v chromium >/dev/null || $(MAKE) chromium
 	touch $(STAMP)
+
+chromium:  ## Debian's chromium for the editor's browser tests (playwright drives it; needs root or sudo)
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo -E) apt-get install -y -q chromium
 
 demo: setup  ## every method's tiny bench end to end; HTML report in reports/demo/index.html
 	$(BIN)/inferlab demo --out reports/demo
