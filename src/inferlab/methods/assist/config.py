@@ -1,0 +1,123 @@
+"""ASSIST configuration and presets (Li, Wu, Chen, Sun, Zhou & Zhou, "ASSIST: Interactive Scene Nodes for Scalable
+and Realistic Indoor Simulation", arXiv 2311.06211)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # "field" is the name of a config section here
+from typing import Literal
+
+from inferlab.engine.trainer import TrainConfig
+
+
+@dataclass(frozen=True)
+class SceneConfig:
+    """The procedural scene (data.scenes3d) and its posed views; the generator's seed is the run's seed."""
+
+    n_objects: int = 4
+    """Objects on the ground."""
+    extent: float = 2.0
+    """Objects stand in [-extent, extent]^2."""
+    image_size: int = 64
+    """Training and held-out views are image_size x image_size."""
+    fov_deg: float = 45.0
+    """Horizontal field of view of every camera."""
+    camera_radius: float = 5.0
+    """Cameras look at (0, 0, 0.3) from this distance."""
+    train_views: int = 40
+    """Training views, uniform on the hemisphere band of elevations below."""
+    test_views: int = 4
+    """Held-out views from the same band (other random poses)."""
+    elevation_min: float = 15.0
+    """Lowest camera elevation (degrees)."""
+    elevation_max: float = 60.0
+    """Highest camera elevation (degrees)."""
+
+
+@dataclass(frozen=True)
+class FieldConfig:
+    """Every object node's field (fields.py) and the background's ground texture."""
+
+    kind: Literal["grid", "voxel", "mlp"] = "grid"
+    """grid: feature grid + tiny decoder; voxel: (sigma, rgb) grid; mlp: positional encoding + MLP."""
+    resolution: int = 16
+    """Grid vertices per side (grid, voxel)."""
+    channels: int = 8
+    """Feature channels of the grid kind."""
+    hidden: int = 32
+    """Hidden units of the decoder (grid) or of the MLP (mlp)."""
+    frequencies: int = 4
+    """Positional-encoding octaves of the mlp kind."""
+    mlp_layers: int = 3
+    """Linear layers of the mlp kind."""
+    density_scale: float = 50.0
+    """sigma = softplus(raw - 4) * density_scale (per metre of the node's local frame)."""
+    box_margin: float = 0.1
+    """A node's box is the generator's object box grown by this fraction per side."""
+    ground_resolution: int = 128
+    """Texels per side of the background's contracted ground texture."""
+    ground_radius: float = 4.0
+    """The inner square [-r, r]^2 of the ground gets half of the texture's texels."""
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    samples_per_node: int = 32
+    """Stratified samples per ray inside each node's box (jittered in training, midpoints when rendering)."""
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    mask_weight: float = 0.1
+    """Weight of the instance-mask loss: cross-entropy of the per-node weight shares against the true instance."""
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    grid_lr: float = 0.05
+    """Adam learning rate of grid and texture parameters (explicit grids train fast with large steps)."""
+    net_lr: float = 0.005
+    """Adam learning rate of decoders, MLPs and the sky."""
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    samples: int = 2048
+    """Held-out rays (random pixels of the held-out views) that `evaluate` renders for its PSNR."""
+    editor_size: int = 128
+    """Image side of the editor's view, for `render_seconds` in the bench."""
+    render_repeats: int = 3
+    """Timed frames for render_seconds."""
+
+
+@dataclass(frozen=True)
+class ASSISTConfig:
+    variant: Literal["assist", "single_field"] = "assist"
+    """assist: one field per scene node; single_field: the baseline, one field over the whole scene's box."""
+    scene: SceneConfig = dataclass_field(default_factory=SceneConfig)
+    field: FieldConfig = dataclass_field(default_factory=FieldConfig)
+    render: RenderConfig = dataclass_field(default_factory=RenderConfig)
+    loss: LossConfig = dataclass_field(default_factory=LossConfig)
+    optim: OptimConfig = dataclass_field(default_factory=OptimConfig)
+    train: TrainConfig = dataclass_field(default_factory=TrainConfig)
+    """Batches are rays of the training views."""
+    eval: EvalConfig = dataclass_field(default_factory=EvalConfig)
+
+
+def tiny() -> ASSISTConfig:
+    """4 objects, 40 views of 64x64, 16^3 grids; about a minute of training on one CPU core."""
+    return ASSISTConfig(train=TrainConfig(steps=600, batch_size=512, log_every=50, checkpoint_every=200))
+
+
+def paper() -> ASSISTConfig:
+    """Larger scene and fields; the paper trains each scene for hours on a GPU (README: what is scaled)."""
+    return ASSISTConfig(
+        scene=SceneConfig(n_objects=6, image_size=128, train_views=100, test_views=10),
+        field=FieldConfig(resolution=48, channels=16, hidden=64, ground_resolution=512),
+        render=RenderConfig(samples_per_node=64),
+        train=TrainConfig(steps=20_000, batch_size=4096, log_every=100, checkpoint_every=1000, eval_every=2000),
+        eval=EvalConfig(samples=8192),
+    )
+
+
+PRESETS = {"tiny": tiny, "paper": paper}
