@@ -20,6 +20,7 @@ EPILOG = """examples:
   inferlab bench lebm --preset tiny --json          method and baselines, same data/seed/budget; JSON on the last line
   inferlab demo --out reports/demo                  every method's tiny bench and an HTML report
   inferlab data raven --config all --n 100 --out data/raven --size 80 --answers iraven
+  inferlab data raven --split systematicity --n 100 --out data/raven_sys --answers iraven
   torchrun --nproc_per_node 2 -m inferlab train lebm --preset tiny    data-parallel (gloo on CPU, nccl on CUDA)
 
 exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC)."""
@@ -76,8 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                                                    metavar="DATASET")
     r = data.add_parser("raven", help="RAVEN / I-RAVEN matrices as official-format .npz files "
                         "(<out>/<config>/RAVEN_<i>_<split>.npz, 6/2/2 split)")
-    r.add_argument("--config", required=True, help="a configuration name (e.g. center_single) or 'all'")
-    r.add_argument("--n", type=int, required=True, help="problems per configuration")
+    r.add_argument("--config", help="a configuration name (e.g. center_single) or 'all' (or give --split)")
+    r.add_argument("--split", help="instead of --config: an ALANS systematic-generalisation split (iid, "
+                   "systematicity, productivity, localism); train/val files follow its training side, test files "
+                   "its test side (see inferlab.data.raven.splits)")
+    r.add_argument("--n", type=int, required=True, help="problems per configuration (with --split: in all)")
     r.add_argument("--out", required=True, metavar="DIR")
     r.add_argument("--size", type=int, default=160, help="panel size in pixels (default: 160, the official size)")
     r.add_argument("--answers", choices=("raven", "iraven"), default="raven",
@@ -308,12 +312,19 @@ def cmd_demo(args) -> int:
 
 
 def cmd_data(args) -> int:
-    from inferlab.data.raven import CONFIG_NAMES, write_raven
+    from inferlab.data.raven import CONFIG_NAMES, write_raven, write_raven_split
+    from inferlab.errors import UserError
 
-    configs = list(CONFIG_NAMES) if args.config == "all" else [args.config]
+    if (args.config is None) == (args.split is None):
+        raise UserError("inferlab data raven: give exactly one of --config (a configuration or 'all') and --split.")
     t0 = time.perf_counter()
-    paths = write_raven(args.out, configs, args.n, size=args.size, answers=args.answers, seed=args.seed,
-                        progress=not args.no_progress)
+    if args.split is not None:
+        paths = write_raven_split(args.out, args.split, args.n, size=args.size, answers=args.answers,
+                                  seed=args.seed, progress=not args.no_progress)
+    else:
+        configs = list(CONFIG_NAMES) if args.config == "all" else [args.config]
+        paths = write_raven(args.out, configs, args.n, size=args.size, answers=args.answers, seed=args.seed,
+                            progress=not args.no_progress)
     seconds = time.perf_counter() - t0
     print(json.dumps({"out": args.out, "files": len(paths), "seconds": round(seconds, 2),
                       "problems_per_second": round(len(paths) / seconds, 1)}))

@@ -12,6 +12,7 @@ from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_can
 from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE, Configuration
 from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
+from inferlab.data.raven.splits import SPLIT_NAMES, split_part
 from inferlab.errors import UserError
 
 ANSWER_STYLES = ("raven", "iraven")
@@ -73,4 +74,29 @@ def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAG
                 write_problem(path, problem_arrays(problem, size, answers))
                 paths.append(path)
                 bar.update(1)
+    return paths
+
+
+def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_SIZE, answers: str = "raven",
+                      seed: int = 0, progress: bool = True) -> list[Path]:
+    """Write `n` problems of a systematic-generalisation split (data/raven/splits.py) in the official layout:
+    problem i is RAVEN_<i>_<train|val|test>.npz (6/2/2 by i); train and val problems follow the split's training
+    side, test problems its test side, each in the folder of its own configuration (e.g. productivity writes
+    distribute_four/RAVEN_0_train.npz and distribute_nine/RAVEN_8_test.npz)."""
+    if n < 1:
+        raise UserError(f"--n {n}: the number of problems must be at least 1.")
+    if size < 16:
+        raise UserError(f"--size {size}: panels must be at least 16 pixels wide (the official size is {IMAGE_SIZE}).")
+    split_part(split, "test")  # validates the name
+    paths = []
+    for i in tqdm(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):
+        part = split_of(i)
+        side = split_part(split, part)
+        rng = np.random.default_rng([seed, len(CONFIG_NAMES) + SPLIT_NAMES.index(split), i])
+        problem = generate_problem(side.config, rng, answers, accept=side.accept)
+        folder = Path(out) / side.config
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"RAVEN_{i}_{part}.npz"
+        write_problem(path, problem_arrays(problem, size, answers))
+        paths.append(path)
     return paths
