@@ -1,0 +1,170 @@
+"""FastAPI app over an EditorSession, `serve` (uvicorn on 127.0.0.1) and `running_server` (a background thread).
+
+Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
+  GET  /                      the editor page (static/index.html, static/editor.js)
+  GET  /render?mode=&w=&h=    PNG of the current view; mode rgb | depth | panoptic, selected node outlined
+  GET  /scene                 state: nodes [{id, class, colour, position, visible, radius, half_height}], selected,
+                              can_undo, can_redo, camera {azimuth, elevation, radius, right, forward}
+  POST /pick {x, y, w, h}     select the node under pixel (x, y) of a w x h view -> state with "picked"
+  POST /select {id}           select a node by id (null clears)
+  POST /edit {op, ...}        one edit dict (ASSIST_API.md)        POST /instruction {text}   language instruction
+  POST /undo, POST /redo      POST /save {name?}, POST /load {name}   names inside the scene folder
+  POST /camera {azimuth?, elevation?, radius?}   absolute orbit values
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import uvicorn
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from inferlab.apps.assist_editor.images import png_bytes
+from inferlab.apps.assist_editor.session import EditorSession
+from inferlab.errors import UserError
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+class PickRequest(BaseModel):
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+class SelectRequest(BaseModel):
+    id: int | None
+
+
+class TextRequest(BaseModel):
+    text: str
+
+
+class SaveRequest(BaseModel):
+    name: str = "edited"
+
+
+class LoadRequest(BaseModel):
+    name: str
+
+
+class CameraRequest(BaseModel):
+    azimuth: float | None = None
+    elevation: float | None = None
+    radius: float | None = None
+
+
+def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
+    """The editor app for the scene saved in `scene_dir` (UserError if it cannot be loaded)."""
+    session = EditorSession(Path(scene_dir), samples_per_node=samples_per_node)
+    app = FastAPI(title="inferlab ASSIST editor")
+    app.state.session = session
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(UserError)
+    async def user_error(_: Request, err: UserError) -> JSONResponse:
+        return JSONResponse({"error": str(err)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
+        return JSONResponse({"error": f"Bad request: {problems}."}, status_code=422)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    @app.get("/render")
+    def render(mode: str = "rgb", w: int = Query(256), h: int = Query(192)) -> Response:
+        return Response(png_bytes(session.image(mode, w, h)), media_type="image/png",
+                        headers={"Cache-Control": "no-store"})
+
+    @app.get("/scene")
+    def scene() -> dict:
+        return session.state()
+
+    @app.post("/pick")
+    def pick(req: PickRequest) -> dict:
+        node_id = session.pick(req.x, req.y, req.w, req.h)
+        return {**session.state("nothing under the cursor" if node_id is None else f"picked {node_id}"),
+                "picked": node_id}
+
+    @app.post("/select")
+    def select(req: SelectRequest) -> dict:
+        return session.state(session.select(req.id))
+
+    @app.post("/edit")
+    def edit(body: dict = Body(...)) -> dict:
+        return session.state(session.apply(body))
+
+    @app.post("/instruction")
+    def instruction(req: TextRequest) -> dict:
+        message, edits = session.instruct(req.text)
+        return {**session.state(message), "edits": edits}
+
+    @app.post("/undo")
+    def undo() -> dict:
+        return session.state(session.undo())
+
+    @app.post("/redo")
+    def redo() -> dict:
+        return session.state(session.redo())
+
+    @app.post("/save")
+    def save(req: SaveRequest | None = None) -> dict:
+        return session.state(session.save((req or SaveRequest()).name))
+
+    @app.post("/load")
+    def load(req: LoadRequest) -> dict:
+        return session.state(session.load(req.name))
+
+    @app.post("/camera")
+    def camera(req: CameraRequest) -> dict:
+        return session.state(session.move_camera(azimuth=req.azimuth, elevation=req.elevation, radius=req.radius))
+
+    return app
+
+
+def serve(scene_dir: Path, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run the editor until interrupted (blocking); open http://HOST:PORT/ in a browser."""
+    app = make_app(scene_dir)
+    print(f"ASSIST editor on http://{host}:{port}/ (scene {Path(scene_dir).resolve()}); Ctrl+C stops it.")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on `host` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(app: FastAPI, *, host: str = "127.0.0.1", port: int | None = None,
+                   start_timeout: float = 20.0) -> Iterator[str]:
+    """Serve `app` from a background thread; yields its base URL and stops the server on exit."""
+    port = port or free_port(host)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="assist-editor", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"The editor server did not start on {host}:{port} within {start_timeout:g} s.")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

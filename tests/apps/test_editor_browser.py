@@ -1,0 +1,93 @@
+"""The editor page in headless Debian chromium (playwright), against a server this test starts in a thread."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from inferlab.apps.assist_editor import make_app
+from inferlab.apps.assist_editor.screenshot import CHROMIUM, capture_editor_screenshot
+from inferlab.apps.assist_editor.server import running_server
+from inferlab.data.scenes3d import project
+
+W, H = 160, 120
+READY = "#view[data-state=ready]"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (make chromium)")
+
+
+def _view(page) -> np.ndarray:
+    page.wait_for_selector(READY)
+    return np.asarray(Image.open(io.BytesIO(page.locator("#view").screenshot())).convert("RGB")).astype(int)
+
+
+def _pixel(cam, position: list[float]) -> tuple[int, int]:
+    uv, _ = project(np.array([position]), cam.intrinsics(W, H), cam.c2w())
+    return int(uv[0, 0]), int(uv[0, 1])
+
+
+def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    app = make_app(editor_scene_dir, samples_per_node=16)
+    with running_server(app) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 700})
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/?w={W}&h={H}")
+            page.wait_for_selector(READY)
+            assert page.locator("#scene-list li").count() == 4
+
+            cube = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
+            x, y = _pixel(app.state.session.camera, cube["position"])
+            page.locator("#view").click(position={"x": x, "y": y})
+            page.wait_for_selector(READY)
+            assert page.inner_text("#status") == "Selected: blue cube (id 2)"
+            assert page.get_attribute("#scene-list li.selected", "data-id") == "2"
+
+            before = _view(page)
+            page.keyboard.press("ArrowRight")  # 0.25 m to the right in the view
+            after = _view(page)
+            changed = np.argwhere(np.abs(after - before).sum(axis=-1) > 30)
+            assert len(changed) > 20
+            assert np.abs(changed - [y, x]).max() < 40  # only around the moved cube
+            assert changed[:, 1].max() > x  # it went right
+            moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
+            assert moved["position"][0] > cube["position"][0]
+
+            page.fill("#instruction", "duplicate the red sphere")
+            page.click("#run-instruction")
+            page.wait_for_selector(READY)
+            assert page.locator("#scene-list li").count() == 5
+            assert "duplicate" in page.inner_text("#message")
+
+            page.fill("#instruction", "delete the cube")
+            page.press("#instruction", "Enter")
+            page.wait_for_selector("#message.error")
+            assert "matches 2 objects" in page.inner_text("#message")
+            assert page.locator("#scene-list li").count() == 5
+
+            rgb = _view(page)
+            page.check("#mode-panoptic")
+            panoptic = _view(page)
+            assert (np.abs(panoptic - rgb).sum(axis=-1) > 30).mean() > 0.5  # background and objects recoloured
+
+            page.keyboard.press("Control+z")  # undo the duplicate
+            page.wait_for_selector(READY)
+            assert page.locator("#scene-list li").count() == 4
+            shot = tmp_path / "editor.png"
+            page.screenshot(path=str(shot))
+            assert Image.open(shot).size == (900, 700)
+        finally:
+            browser.close()
+
+
+def test_capture_editor_screenshot(editor_scene_dir, tmp_path):
+    out = capture_editor_screenshot(Path(editor_scene_dir), tmp_path / "shot.png", width=96, height=72)
+    image = np.asarray(Image.open(out).convert("RGB"))
+    assert image.shape[0] > 72 and image.shape[1] > 96 and image.std() > 10

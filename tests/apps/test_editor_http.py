@@ -1,0 +1,145 @@
+"""Editor HTTP layer through FastAPI's TestClient: renders, picking, edits, undo/redo, save/load, bad requests."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from inferlab.apps.assist_editor import make_app
+from inferlab.data.scenes3d import project
+
+W, H = 64, 48
+
+
+@pytest.fixture
+def client(editor_scene_dir):
+    return TestClient(make_app(editor_scene_dir, samples_per_node=16))
+
+
+def _node(state: dict, node_id: int) -> dict:
+    return next(n for n in state["nodes"] if n["id"] == node_id)
+
+
+def _pixel_of(client: TestClient, node_id: int) -> tuple[int, int]:
+    """Image pixel of a node's centre in the session's current view."""
+    cam = client.app.state.session.camera
+    uv, _ = project(np.array([_node(client.get("/scene").json(), node_id)["position"]]), cam.intrinsics(W, H),
+                    cam.c2w())
+    return int(uv[0, 0]), int(uv[0, 1])
+
+
+def _png(response) -> np.ndarray:
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    return np.asarray(Image.open(io.BytesIO(response.content)).convert("RGB"))
+
+
+def test_render_modes_give_pngs_of_the_asked_size(client):
+    images = {mode: _png(client.get(f"/render?mode={mode}&w={W}&h={H}")) for mode in ("rgb", "depth", "panoptic")}
+    assert all(img.shape == (H, W, 3) for img in images.values())
+    assert not np.array_equal(images["rgb"], images["panoptic"])
+    assert len(np.unique(images["panoptic"].reshape(-1, 3), axis=0)) == 5  # background + 4 objects
+    depth = images["depth"][..., 0]
+    assert depth.max() > 200 and depth[0].mean() < depth[-1].mean() - 50  # near (bottom of the view) is bright
+    assert _png(client.get("/render?mode=rgb&w=32&h=24")).shape == (24, 32, 3)
+
+
+def test_pick_selects_the_object_under_the_cursor_and_outlines_it(client):
+    x, y = _pixel_of(client, 2)
+    before = _png(client.get(f"/render?mode=rgb&w={W}&h={H}"))
+    state = client.post("/pick", json={"x": x, "y": y, "w": W, "h": H}).json()
+    assert state["picked"] == 2 and state["selected"] == 2
+    after = _png(client.get(f"/render?mode=rgb&w={W}&h={H}"))
+    changed = np.argwhere((before != after).any(axis=-1))
+    assert len(changed) > 10 and np.abs(changed - [y, x]).max() < 16  # the outline hugs the picked object
+    assert client.post("/pick", json={"x": 0, "y": 0, "w": W, "h": H}).json()["selected"] is None  # sky
+
+
+def test_each_edit_then_undo_and_redo(client):
+    start = client.get("/scene").json()
+    moved = client.post("/edit", json={"op": "transform", "id": 1, "translate": [0.5, 0.0, 0.0]}).json()
+    assert _node(moved, 1)["position"][0] == pytest.approx(_node(start, 1)["position"][0] + 0.5)
+    turned = client.post("/edit", json={"op": "transform", "id": 2, "rotate_deg": 30, "scale": 1.5}).json()
+    assert _node(turned, 2)["position"][2] == pytest.approx(1.5 * _node(start, 2)["position"][2])
+    dup = client.post("/edit", json={"op": "duplicate", "id": 3, "offset": [0.0, -1.0, 0.0]}).json()
+    assert len(dup["nodes"]) == 5 and dup["selected"] == 5 and _node(dup, 5)["class"] == "cylinder"
+    swapped = client.post("/edit", json={"op": "swap", "a": 1, "b": 4}).json()
+    assert _node(swapped, 4)["position"][:2] == pytest.approx(_node(dup, 1)["position"][:2])
+    deleted = client.post("/edit", json={"op": "delete", "id": 5}).json()
+    assert [n["id"] for n in deleted["nodes"]] == [1, 2, 3, 4] and deleted["can_undo"]
+    assert len(client.post("/undo").json()["nodes"]) == 5  # the copy is back
+    client.post("/undo")  # before the swap
+    assert _node(client.get("/scene").json(), 4)["position"] == _node(dup, 4)["position"]
+    redone = client.post("/redo").json()
+    assert _node(redone, 4)["position"] == _node(swapped, 4)["position"] and redone["can_redo"]
+    for _ in range(4):
+        client.post("/undo")
+    assert client.get("/scene").json()["nodes"] == start["nodes"]
+    nothing = client.post("/undo")
+    assert nothing.status_code == 400 and nothing.json()["error"] == "Nothing to undo."
+
+
+def test_instruction_applies_all_clauses_or_none(client):
+    done = client.post("/instruction", json={"text": "duplicate the red sphere and put it left of the blue cube"})
+    assert done.status_code == 200
+    body = done.json()
+    assert [e["op"] for e in body["edits"]] == ["duplicate", "transform"] and len(body["nodes"]) == 5
+    assert body["selected"] == 5 and _node(body, 5)["class"] == "sphere"
+    failed = client.post("/instruction", json={"text": "move the cylinder up and delete the cube"})
+    assert failed.status_code == 400
+    assert "matches 2 objects: blue cube (id 2), yellow cube (id 4)" in failed.json()["error"]
+    assert client.get("/scene").json()["nodes"] == body["nodes"]
+    assert client.post("/undo").status_code == 200 and len(client.get("/scene").json()["nodes"]) == 4
+
+
+def test_save_and_load_round_trip(client, editor_scene_dir):
+    moved = client.post("/edit", json={"op": "transform", "id": 3, "translate": [0.0, 0.4, 0.0]}).json()
+    assert client.post("/save", json={"name": "http_round_trip"}).status_code == 200
+    assert (editor_scene_dir / "http_round_trip" / "graph.json").is_file()
+    client.post("/undo")
+    loaded = client.post("/load", json={"name": "http_round_trip"}).json()
+    assert _node(loaded, 3)["position"] == pytest.approx(_node(moved, 3)["position"])
+    assert client.post("/undo").json()["nodes"] != loaded["nodes"]  # loading is an undoable step
+
+
+@pytest.mark.parametrize("path,body,fragment", [
+    ("/edit", {"op": "explode", "id": 1}, "explode"),
+    ("/edit", {"op": "delete", "id": 42}, "42"),
+    ("/edit", {"op": "transform", "id": 1, "scale": -2}, "cale"),
+    ("/save", {"name": "../escape"}, "Bad scene name"),
+    ("/save", {"name": "/tmp/absolute"}, "Bad scene name"),
+    ("/load", {"name": "../../etc"}, "Bad scene name"),
+    ("/load", {"name": "never_saved"}, "No saved scene"),
+    ("/pick", {"x": 500, "y": 1, "w": W, "h": H}, "outside"),
+    ("/pick", {"x": "left"}, "Bad request"),
+    ("/instruction", {"text": "teleport the cube"}, "Unknown word 'teleport'"),
+    ("/camera", {"elevation": 120}, "elevation"),
+    ("/select", {"id": 9}, "No object with id 9"),
+])
+def test_bad_requests_get_4xx_with_a_message(client, path, body, fragment):
+    response = client.post(path, json=body)
+    assert 400 <= response.status_code < 500
+    assert fragment in response.json()["error"]
+    assert not client.get("/scene").json()["can_undo"]  # nothing changed
+
+
+def test_bad_render_queries_and_escaping_symlinks(client, editor_scene_dir, tmp_path):
+    bad_mode = client.get("/render?mode=xray&w=32&h=24")
+    assert bad_mode.status_code == 400 and "allowed: rgb, depth, panoptic" in bad_mode.json()["error"]
+    assert client.get("/render?mode=rgb&w=5000&h=24").status_code == 400
+    link = editor_scene_dir / "outside_link"
+    if not link.exists():
+        os.symlink(tmp_path, link)
+    escaped = client.post("/save", json={"name": "outside_link/x"})
+    assert escaped.status_code == 400 and "outside the scene folder" in escaped.json()["error"]
+    assert not (tmp_path / "x").exists()
+
+
+def test_page_and_static_files_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="view"' in page.text and "/static/editor.js" in page.text
+    assert client.get("/static/editor.js").status_code == 200
