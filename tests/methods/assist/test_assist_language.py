@@ -110,6 +110,17 @@ def test_relations_front_behind_on_top(graph):
     assert new.position(5) == pytest.approx([1.0, 0.0, 0.6 + 0.3])
 
 
+def test_relation_target_is_pushed_past_a_blocking_object():
+    background = SceneNode(0, "background", "", semantic_feature("background", ""), torch.nn.Identity(),
+                           np.ones(3), np.eye(4))
+    graph = SceneGraph({0: background, 1: _node(1, "cube", "red", (0.0, 0.0)),
+                        2: _node(2, "sphere", "blue", (-0.95, 0.0)), 3: _node(3, "cone", "green", (2.0, 2.0))})
+    _, new, _ = apply_instruction(graph, "put the cone left of the cube")
+    footprint = np.hypot(0.3, 0.3)
+    x = new.position(3)[0]
+    assert -0.95 - 2 * footprint - GAP < x <= -0.95 - 2 * footprint  # first GAP step clear of the sphere
+
+
 def test_ordinals_count_left_to_right_in_the_view_or_by_id(graph):
     # cubes: id 2 at x = 1, id 3 at x = -2
     assert apply_instruction(graph, "delete the first cube", c2w=FRONT_VIEW)[0] == [{"op": "delete", "id": 3}]

@@ -93,6 +93,8 @@ ROTATE_STEP = 45.0
 """Degrees turned by "rotate the cone" when no angle is given (counter-clockwise seen from above)."""
 GAP = 0.1
 """Clearance in metres between two objects placed side by side by a relation ("left of the box")."""
+MAX_PUSHES = 100
+"""A relation's target moves at most this many GAP steps further out to clear other objects' footprints."""
 
 
 # ---------------------------------------------------------------- parsing
@@ -383,11 +385,13 @@ def ground(ref: Referent, nodes: list[NodeInfo], *, previous: int | None, c2w: n
     return matches[0]
 
 
-def placement(node: NodeInfo, relation: str, anchor: NodeInfo, c2w: np.ndarray | None) -> np.ndarray:
+def placement(node: NodeInfo, relation: str, anchor: NodeInfo, c2w: np.ndarray | None,
+              others: list[NodeInfo] = ()) -> np.ndarray:
     """World centre that puts `node` beside / in front of / behind / on top of `anchor`.
 
     Side by side: anchor centre + direction * (r_node + r_anchor + GAP) at the node's own height, with r the
-    footprint radius (so the bounding cylinders do not touch); "top": anchor's xy, resting on its top face.
+    footprint radius (so the bounding circles do not touch), then pushed further along the direction in GAP steps
+    while it would overlap one of `others`; "top": anchor's xy, resting on its top face.
     """
     right, forward = view_axes(c2w)
     if relation == "top":
@@ -395,6 +399,11 @@ def placement(node: NodeInfo, relation: str, anchor: NodeInfo, c2w: np.ndarray |
     direction = {"left": -right, "right": right, "front": -forward, "behind": forward}[relation]
     target = anchor.position + direction * (node.radius + anchor.radius + GAP)
     target[2] = node.position[2]
+    blockers = [o for o in others if o.node_id not in (node.node_id, anchor.node_id)]
+    for _ in range(MAX_PUSHES):
+        if not any(np.linalg.norm(target[:2] - o.position[:2]) < node.radius + o.radius for o in blockers):
+            break
+        target = target + direction * GAP
     return target
 
 
@@ -424,7 +433,7 @@ def _offset(clause: Clause, node: NodeInfo, nodes: list[NodeInfo], previous: int
         anchor = ground(anchor_ref, nodes, previous=previous, c2w=c2w)
         if anchor.node_id == node.node_id:
             raise UserError(f"'{clause.text}': an object cannot be placed relative to itself.")
-        return placement(node, relation, anchor, c2w) - node.position
+        return placement(node, relation, anchor, c2w, nodes) - node.position
     if clause.direction is not None:
         return _direction_vector(clause.direction, c2w) * _length(clause)
     if clause.amount is not None:
