@@ -166,3 +166,5 @@ def test_unknown_words_and_referents_raise_clear_errors(graph):
         apply_instruction(graph, "the cone up")
     with pytest.raises(UserError, match="say which way"):
         apply_instruction(graph, "move the cone by 0.5")
+    with pytest.raises(UserError, match="gives two amounts"):
+        apply_instruction(graph, "move the cone up by 0.5 by 0.2")

@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from inferlab.data.scenes3d import PALETTE
 from inferlab.errors import UserError
 from inferlab.methods.assist.edits import apply_edit
 
@@ -57,7 +58,7 @@ ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "
 DETERMINERS = ("the", "a", "an", "this", "that")
 PRONOUNS = ("it", "itself")
 SEPARATORS = ("and", "then", ",", ";")
-FILLERS = ("please", "by", "to", "as", "big", "large", "the", "of", "size")
+FILLERS = ("please", "by", "to", "as", "big", "large", "of", "size")
 # multi-word phrases, longest first when matched: (words, kind, value)
 PHRASES = [
     (("to", "the", "left", "of"), "rel", "left"), (("on", "the", "left", "of"), "rel", "left"),
@@ -81,7 +82,7 @@ DIRECTIONS = {"up": "up", "upward": "up", "upwards": "up", "down": "down", "down
 SENSES = {"counterclockwise": 1.0, "anticlockwise": 1.0, "clockwise": -1.0}
 SIZE_WORDS = {"bigger": 1.5, "larger": 1.5, "smaller": 1 / 1.5, "twice": 2.0, "double": 2.0, "half": 0.5,
               "triple": 3.0}
-LENGTH_UNITS = {"m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0, "unit": 1.0, "units": 1.0}
+LENGTH_UNITS = ("m", "meter", "meters", "metre", "metres", "unit", "units")
 ANGLE_UNITS = {"degree": 1.0, "degrees": 1.0, "deg": 1.0, "radian": 180 / np.pi, "radians": 180 / np.pi,
                "rad": 180 / np.pi}
 FACTOR_UNITS = ("x", "times")
@@ -124,6 +125,14 @@ class Clause:
     sense: float | None = None
 
 
+class Item(NamedTuple):
+    """One lexed unit: kind (verb, ref, rel, dir, sense, size, amount, sep, filler), its value, its words."""
+
+    kind: str
+    value: Any
+    words: str
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case words, numbers ("-0.5", "45") and clause punctuation; "45°" -> "45 degrees", "2x" -> "2 x"."""
     text = text.lower().replace("°", " degrees ").replace("-", " - ")
@@ -148,60 +157,58 @@ def _lexicon_summary() -> str:
 
 
 def _colour_words() -> list[str]:
-    from inferlab.data.scenes3d import PALETTE
     return sorted([*PALETTE, *COLOUR_SYNONYMS])
 
 
 def _canonical_colour(word: str) -> str | None:
-    from inferlab.data.scenes3d import PALETTE
     word = COLOUR_SYNONYMS.get(word, word)
     return word if word in PALETTE else None
 
 
-def _lex(tokens: list[str], text: str) -> list[tuple]:
-    """Tokens -> items (kind, value, words): verb, ref, rel, dir, sense, size, amount, sep, filler."""
-    items: list[tuple] = []
+def _lex(tokens: list[str], text: str) -> list[Item]:
+    """Tokens -> items, longest multi-word phrase first, unknown words rejected."""
+    items: list[Item] = []
     i = 0
     while i < len(tokens):
         phrase = next((p for p in _PHRASES_LONGEST_FIRST if tuple(tokens[i:i + len(p[0])]) == p[0]), None)
         tok = tokens[i]
         if phrase is not None:
             words, kind, value = phrase
-            items.append((kind, value, " ".join(words)))
+            items.append(Item(kind, value, " ".join(words)))
             i += len(words)
         elif tok in SEPARATORS:
-            items.append(("sep", tok, tok))
+            items.append(Item("sep", tok, tok))
             i += 1
         elif tok in VERBS:
-            items.append(("verb", tok, tok))
+            items.append(Item("verb", tok, tok))
             i += 1
         elif _is_number(tok):
             unit, skip = _unit(tokens[i + 1] if i + 1 < len(tokens) else None)
             value = float(tok) * (ANGLE_UNITS.get(tokens[i + 1], 1.0) if unit == "angle" else 1.0)
-            items.append(("amount", (value, unit), " ".join(tokens[i:i + 1 + skip])))
+            items.append(Item("amount", (value, unit), " ".join(tokens[i:i + 1 + skip])))
             i += 1 + skip
         elif tok in DIRECTIONS:
-            items.append(("dir", DIRECTIONS[tok], tok))
+            items.append(Item("dir", DIRECTIONS[tok], tok))
             i += 1
         elif tok in SENSES:
-            items.append(("sense", SENSES[tok], tok))
+            items.append(Item("sense", SENSES[tok], tok))
             i += 1
         elif tok in SIZE_WORDS:
-            items.append(("size", SIZE_WORDS[tok], tok))
+            items.append(Item("size", SIZE_WORDS[tok], tok))
             i += 1
         elif tok in PRONOUNS:
-            items.append(("ref", Referent(tok, pronoun=True), tok))
+            items.append(Item("ref", Referent(tok, pronoun=True), tok))
             i += 1
         elif tok in DETERMINERS or tok in ORDINALS or _canonical_colour(tok) or tok in CLASS_SYNONYMS \
                 or tok in GENERIC_NOUNS:
             ref, i = _referent(tokens, i, text)
             if ref is None:  # a lone determiner is a filler
-                items.append(("filler", tok, tok))
+                items.append(Item("filler", tok, tok))
                 i += 1
             else:
-                items.append(("ref", ref, ref.text))
+                items.append(Item("ref", ref, ref.text))
         elif tok in FILLERS:
-            items.append(("filler", tok, tok))
+            items.append(Item("filler", tok, tok))
             i += 1
         else:
             raise UserError(f"Unknown word {tok!r} in instruction {text!r}. Known words: {_lexicon_summary()}.")
@@ -252,20 +259,20 @@ def parse_instruction(text: str) -> list[Clause]:
     if not items:
         raise UserError(f"Empty instruction {text!r}; try e.g. 'delete the red cube'. Known words: "
                         f"{_lexicon_summary()}.")
-    segments: list[list[tuple]] = [[]]
+    segments: list[list[Item]] = [[]]
     for item in items:
-        if item[0] == "sep":
-            segments.append([("filler", item[1], item[2])])  # kept as a filler for a verbless continuation
+        if item.kind == "sep":
+            segments.append([item._replace(kind="filler")])  # kept as a filler for a verbless continuation
         else:
             segments[-1].append(item)
-    clauses: list[list[tuple]] = []
+    clauses: list[list[Item]] = []
     for seg in segments:
-        kinds = [kind for kind, _, _ in seg if kind != "filler"]
-        if not kinds:
+        kinds = [item.kind for item in seg]
+        content = [kind for kind in kinds if kind != "filler"]
+        if not content:
             continue
-        if kinds[0] == "verb":
-            seg = seg[[kind for kind, _, _ in seg].index("verb"):]
-            clauses.append(seg)
+        if content[0] == "verb":
+            clauses.append(seg[kinds.index("verb"):])
         elif clauses:
             clauses[-1].extend(seg)
         else:
@@ -274,37 +281,38 @@ def parse_instruction(text: str) -> list[Clause]:
     return [_clause(seg, text) for seg in clauses]
 
 
-def _clause(items: list[tuple], text: str) -> Clause:
-    verb_word = items[0][1]
-    clause = Clause(VERBS[verb_word], verb_word, " ".join(w for _, _, w in items))
+ARGUMENT_FIELDS = {"dir": "direction", "sense": "sense", "size": "size", "amount": "amount"}
+
+
+def _clause(items: list[Item], text: str) -> Clause:
+    verb_word = items[0].value
+    clause = Clause(VERBS[verb_word], verb_word, " ".join(item.words for item in items))
     default = VERB_DEFAULTS.get(verb_word)
     if default:
-        setattr(clause, {"dir": "direction", "size": "size"}[default[0]], default[1])
-    rest = [item for item in items[1:] if item[0] != "filler"]
+        setattr(clause, ARGUMENT_FIELDS[default[0]], default[1])
+    rest = [item for item in items[1:] if item.kind != "filler"]
+    given: set[str] = set()
     k = 0
     while k < len(rest):
         kind, value, words = rest[k]
+        if kind in ARGUMENT_FIELDS and kind in given:
+            raise UserError(f"'{clause.text}' gives two {ARGUMENT_FIELDS[kind]}s; give one per clause.")
+        given.add(kind)
         if kind == "verb":
             raise UserError(f"Two verbs in one clause of {text!r} ({verb_word!r}, {value!r}); join clauses with "
                             "'and', e.g. 'duplicate the cube and move it left'.")
         if kind == "rel":
-            if k + 1 >= len(rest) or rest[k + 1][0] != "ref":
+            if k + 1 >= len(rest) or rest[k + 1].kind != "ref":
                 raise UserError(f"{words!r} in {text!r} needs an object after it, e.g. '{words} the red cube'.")
             if clause.relation is not None:
                 raise UserError(f"Only one relation per clause in {text!r}.")
-            clause.relation = (value, rest[k + 1][1])
+            clause.relation = (value, rest[k + 1].value)
             k += 2
             continue
         if kind == "ref":
             clause.referents.append(value)
-        elif kind == "dir":
-            clause.direction = value
-        elif kind == "sense":
-            clause.sense = value
-        elif kind == "size":
-            clause.size = value
-        elif kind == "amount":
-            clause.amount = value
+        else:
+            setattr(clause, ARGUMENT_FIELDS[kind], value)
         k += 1
     return clause
 
@@ -474,7 +482,7 @@ def clause_to_edit(clause: Clause, nodes: list[NodeInfo], *, previous: int | Non
         node = ground(clause.referents[0], nodes, previous=previous, c2w=c2w)
         offset = _offset(clause, node, nodes, previous, c2w)
         if offset is None:  # default: beside the original, to its right in the view
-            offset = view_axes(c2w)[0] * (2 * node.radius + GAP)
+            offset = placement(node, "right", node, c2w, nodes) - node.position
         return {"op": "duplicate", "id": node.node_id, "offset": _floats(offset)}, node.node_id
     if clause.verb == "move":
         _expect(clause, 1, {"relation", "direction", "amount"})
