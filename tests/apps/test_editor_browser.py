@@ -30,6 +30,11 @@ def _pixel(cam, position: list[float]) -> tuple[int, int]:
     return int(uv[0, 0]), int(uv[0, 1])
 
 
+def _blue_centre_x(image: np.ndarray) -> float:
+    blue = (image[..., 2] > 120) & (image[..., 0] < 90) & (image[..., 2] > image[..., 1] + 40)
+    return float(np.argwhere(blue)[:, 1].mean())
+
+
 def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -56,9 +61,10 @@ def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_pa
             changed = np.argwhere(np.abs(after - before).sum(axis=-1) > 30)
             assert len(changed) > 20
             assert np.abs(changed - [y, x]).max() < 40  # only around the moved cube
-            assert changed[:, 1].max() > x  # it went right
+            assert _blue_centre_x(after) > _blue_centre_x(before) + 1  # the (only) blue object went right
             moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
-            assert moved["position"][0] > cube["position"][0]
+            right = app.state.session.camera.to_json()["right"]
+            assert np.dot(np.subtract(moved["position"], cube["position"]), right) == pytest.approx(0.25, abs=1e-4)
 
             page.fill("#instruction", "duplicate the red sphere")
             page.click("#run-instruction")
