@@ -1,5 +1,5 @@
 """`inferlab bench alans`: ALANS against a pure-neural panel CNN, same data, seed, batches and updates,
-tested on the iid, systematicity, productivity and localism splits (data.py)."""
+tested on the iid, systematicity, productivity and localism splits (data/raven/splits.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 
 from inferlab.engine.bench import train_variant
 from inferlab.methods.alans.config import ALANSConfig
-from inferlab.methods.alans.data import HELD_OUT
+from inferlab.data.raven.splits import HELD_OUT
 
 
 def bench(cfg: ALANSConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
@@ -32,12 +32,13 @@ def bench(cfg: ALANSConfig, device: torch.device, seed: int, out_dir: Path) -> d
             figures.append(str(samples[-1].relative_to(out_dir)))
     held = ", ".join(f"{r} on {a}" for a, r in HELD_OUT)
     return {"metrics": results["alans"], "baselines": {"cnn": results["cnn"]}, "figures": figures,
-            "notes": "acc_*: answer-selection accuracy (8 I-RAVEN candidates, chance 0.125) on single-object panels. "
-                     "Training/iid: object in the left half, no held-out (attribute, rule) pair, Progression steps "
-                     f"+-1. systematicity: at least one held-out pair ({held}); productivity: Progression with step "
-                     "+-2 (operator applied twice); localism: object in the right half. generation_acc: the "
-                     "generated answer (most probable value under the executed operators, rendered) has the true "
-                     "answer's Type/Size/Color, iid split; generation_acc_nearest: the value whose M^k Z is nearest "
-                     "to the likeliest operator's predicted matrix. cnn: CNN over whole panels + row-relation MLP "
-                     "scorer, answer loss only. Unlike the paper, tiny ALANS also trains its frontend on "
-                     "ground-truth attributes (loss.attr_weight=1), which the cnn baseline does not get: see README."}
+            "notes": "acc_*: answer-selection accuracy (8 I-RAVEN candidates, chance 0.125). One training set: "
+                     "distribute_four (2x2 grid, 1-4 entities), no held-out (attribute, rule) pair. iid: the same "
+                     f"distribution; systematicity: distribute_four with >= 1 held-out pair ({held}); productivity: "
+                     "distribute_nine (3x3 grid, 1-9 entities); localism: the two components of "
+                     "left_center_single_right_center_single, each reasoned on locally. generation_acc (iid): the "
+                     "generated answer (layout from the better-fitting Position/Number branch, most probable "
+                     "Type/Size/Color under the executed operators) equals the true answer. cnn: CNN over whole "
+                     "panels + row-relation MLP, answer loss only. ALANS also gets the auxiliary rule loss (as in the "
+                     "paper) and, when loss.attr_weight > 0 (tiny: 1), a loss on ground-truth attributes that the "
+                     "paper does not use: see README."}

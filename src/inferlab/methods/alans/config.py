@@ -10,9 +10,13 @@ from inferlab.engine.trainer import TrainConfig
 @dataclass(frozen=True)
 class DataConfig:
     train_problems: int = 3000
-    """Training problems (left layout, training rule distribution; see data.py), drawn in-run and seeded."""
-    image_size: int = 64
-    """Rendered panel size in pixels (official 160); the object CNN sees the slot's crop (half the panel)."""
+    """Training problems (the splits' shared training side: distribute_four, no held-out pair), drawn in-run."""
+    image_size: int = 96
+    """Rendered panel size in pixels (official 160)."""
+    crop_size: int = 24
+    """Every position's crop is resized to crop_size x crop_size for the object CNN (official 32 at 160 px)."""
+    panel_size: int = 64
+    """Whole panels are downsampled to panel_size for the CNN baseline and the figures."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,10 @@ class ModelConfig:
     reg: float = 1e-2
     """lambda: ridge weight of the operator least squares."""
     scale: float = 5.0
-    """Softmax sharpness over normalised residuals (operator probabilities) and distances (value predictions)."""
+    """Softmax sharpness over normalised distances between a predicted matrix and every value's (value predictions)."""
+    op_scale: float = 100.0
+    """Softmax sharpness over normalised fit residuals (operator probabilities, Position-vs-Number selection); the
+    official ACTION_SOFTMAX_SCALE is 1e4 on unnormalised residuals."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +69,16 @@ class ALANSConfig:
 
 
 def tiny() -> ALANSConfig:
-    """Single-object panels at 64 px, 3000 problems, 1000 updates of 32 problems: about 70 s per model on CPU."""
-    return ALANSConfig(train=TrainConfig(steps=1000, batch_size=32, log_every=50, checkpoint_every=100, eval_every=0))
+    """2x2-grid training problems rendered at 96 px, 20 px crops, a 12-channel object CNN, 2000 problems,
+    500 updates of 32 problems (8 epochs)."""
+    return ALANSConfig(data=DataConfig(train_problems=2000, crop_size=20), model=ModelConfig(channels=12),
+                       train=TrainConfig(steps=500, batch_size=32, log_every=50, checkpoint_every=100, eval_every=0))
 
 
 def paper() -> ALANSConfig:
-    """Closer to the paper's setting: no attribute supervision, 160 px panels, 10k problems, long training
-    (official main.py: Adam 1e-4, batch 32). Still single-object layouts: see README."""
-    return ALANSConfig(data=DataConfig(train_problems=10000, image_size=160),
+    """Closer to the paper's setting: no attribute supervision, 160 px panels with 32 px crops (official
+    img_size), 10k problems, long training (official main.py: Adam ~1e-4, batch 32)."""
+    return ALANSConfig(data=DataConfig(train_problems=10000, image_size=160, crop_size=32, panel_size=80),
                        model=ModelConfig(channels=32),
                        loss=LossConfig(rule_weight=1.0, attr_weight=0.0),
                        optim=OptimConfig(lr=1e-4),

@@ -1,11 +1,10 @@
-"""ALANS's systematic-generalisation splits, drawn in-run with the RAVEN generator (data/raven), I-RAVEN answers.
+"""ALANS's data: the RAVEN generator's systematic-generalisation splits (data/raven/splits.py), drawn in-run with
+I-RAVEN answer sets, rendered, cut into per-position crops for the object CNN, with ground truth for the auxiliary
+rule loss and the optional attribute loss.
 
-Scaled down: every panel holds one object in one slot (a center_single-like component), placed in the left
-half ("left" layout) or the right half ("right" layout) of the panel. Splits (see README):
-  train / iid      left layout; no held-out (attribute, rule) pair; every Progression has |step| = 1
-  systematicity    left layout; >= 1 held-out (attribute, rule) pair (HELD_OUT); |step| = 1
-  productivity     left layout; no held-out pair; >= 1 Progression with |step| = 2 (the operator applied twice)
-  localism         right layout; the training rule distribution (train on one component, test on another)
+Training draws the shared training side (distribute_four, no held-out (attribute, rule) pair); the test splits are
+iid (the same distribution), systematicity (held-out pairs), productivity (distribute_nine) and localism (the two
+components of left_center_single_right_center_single).
 """
 
 from __future__ import annotations
@@ -14,81 +13,115 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from inferlab.data.raven.generate import generate_problem
-from inferlab.data.raven.grammar import Configuration, Layout
+from inferlab.data.raven.grammar import CONFIGURATIONS, MAX_SLOTS, Configuration
 from inferlab.data.raven.render import render_panels
+from inferlab.data.raven.splits import SPLITS, TRAIN
 
-LAYOUTS = {
-    "left": Configuration("left_single", "Singleton", (Layout("Grid", "Left_Single", ((0.5, 0.25, 0.5, 0.5),)),)),
-    "right": Configuration("right_single", "Singleton", (Layout("Grid", "Right_Single", ((0.5, 0.75, 0.5, 0.5),)),)),
-}
-HELD_OUT = (("Type", "Progression"), ("Size", "Arithmetic"), ("Color", "Distribute_Three"))
-"""(attribute, rule) pairs never seen in training; the systematicity split needs at least one of them."""
 ATTRS = ("Type", "Size", "Color")
-N_VALUES = {"Type": 5, "Size": 6, "Color": 10}
-"""Values per attribute: Type levels 1..5 (index = level - 1), Size levels 0..5, Color levels 0..9."""
-SPLITS = ("iid", "systematicity", "productivity", "localism")
+N_VALUES = {"Type": 5, "Size": 6, "Color": 10, "Number": MAX_SLOTS}
+"""Values per attribute: Type levels 1..5 (index = level - 1), Size levels 0..5, Color levels 0..9, Number 1..9
+(index = count - 1)."""
+SPLIT_NAMES = tuple(SPLITS)
+INCONSISTENT = 4
+"""Rule-group index of an attribute whose context entities disagree (Constant on a non-uniform layout): the
+official code's extra 'inconsistent' action, which leaves the attribute out of the answer score."""
+GROUP_COLUMNS = ("Position", "Number", *ATTRS)
+"""Columns of `groups`: per component, the operator group of each attribute's rule, -1 where not supervised."""
 
 
-def _pairs(rules) -> set:
-    return {(r.attr, r.name) for r in rules[0][1:]}
-
-
-def _big_step(rules) -> bool:
-    return any(r.name == "Progression" and abs(r.value) == 2 for r in rules[0][1:])
-
-
-ACCEPT = {
-    "train": lambda rules: not (_pairs(rules) & set(HELD_OUT)) and not _big_step(rules),
-    "systematicity": lambda rules: bool(_pairs(rules) & set(HELD_OUT)) and not _big_step(rules),
-    "productivity": lambda rules: not (_pairs(rules) & set(HELD_OUT)) and _big_step(rules),
-}
-SPLIT_SPEC = {"train": ("left", "train"), "iid": ("left", "train"), "systematicity": ("left", "systematicity"),
-              "productivity": ("left", "productivity"), "localism": ("right", "train")}
-
-# rule -> operator group of the backend (see model.OPERATORS): the auxiliary rule loss's target
-_OPERATOR_GROUP = {"Constant": 0, "Progression": 0, "Distribute_Three": 3}
-
-
-def operator_group(rule) -> int:
-    """0 unary (Constant, Progression), 1 binary left-to-right (Arithmetic +), 2 binary right-to-left
-    (Arithmetic -), 3 ternary (Distribute_Three)."""
+def int_group(rule) -> int:
+    """Integer attributes (Number, Type, Size, Color): 0 unary (Constant, Progression), 1 binary left-to-right
+    (Arithmetic +), 2 binary right-to-left (Arithmetic -), 3 ternary (Distribute_Three)."""
     if rule.name == "Arithmetic":
         return 1 if rule.value > 0 else 2
-    return _OPERATOR_GROUP[rule.name]
+    return 3 if rule.name == "Distribute_Three" else 0
 
 
-def problem_attributes(panels) -> np.ndarray:
-    """(n_panels, 3) value indices (Type - 1, Size, Color) of each panel's single object."""
-    return np.array([[c.type[c.slots[0]] - 1, c.size[c.slots[0]], c.color[c.slots[0]]]
-                     for c in (p[0] for p in panels)], np.int64)
+def position_group(rule) -> int:
+    """Position (slot-wise logic backend): 0 unary (Constant, Progression: a shift of the occupied slots),
+    1 binary (Arithmetic: union / difference), 2 ternary (Distribute_Three)."""
+    return {"Constant": 0, "Progression": 0, "Arithmetic": 1, "Distribute_Three": 2}[rule.name]
 
 
-@lru_cache(maxsize=5)
-def make_split(split: str, n: int, size: int, seed: int) -> dict[str, torch.Tensor]:
-    """`n` problems of `split`: images (n, 16, size, size) uint8 (8 context panels, 8 candidates), attrs (n, 16, 3)
-    value indices, groups (n, 3) operator group of the Type/Size/Color rules, target (n,), crop (4,) the slot box.
-    Seeded per split; cached in-process (one task's five splits: the training split is ~200 MB at 3000 x 64 px)."""
-    layout, accept = SPLIT_SPEC[split]
-    rng = np.random.default_rng([seed, list(SPLIT_SPEC).index(split)])
-    images = np.empty((n, 16, size, size), np.uint8)
-    attrs = np.empty((n, 16, 3), np.int64)
-    groups = np.empty((n, 3), np.int64)
+def rule_groups(rules, context, n_slots: tuple[int, ...]) -> np.ndarray:
+    """(C, 5) operator groups [Position, Number, Type, Size, Color] of one problem (see GROUP_COLUMNS)."""
+    out = np.full((len(rules), len(GROUP_COLUMNS)), -1, np.int64)
+    for c, (comp_rules, n) in enumerate(zip(rules, n_slots)):
+        layout = comp_rules[0]
+        if n > 1:  # one slot: Number and Position are constant and not reasoned about (as in the official code)
+            if layout.attr in ("Position", "Number/Position"):
+                out[c, 0] = position_group(layout)
+            if layout.attr in ("Number", "Number/Position"):
+                out[c, 1] = int_group(layout)
+        for rule in comp_rules[1:]:
+            consistent = all(len({comp.levels(rule.attr)[s] for s in comp.slots}) == 1
+                             for comp in (panel[c] for panel in context))
+            out[c, 2 + ATTRS.index(rule.attr)] = int_group(rule) if consistent else INCONSISTENT
+    return out
+
+
+def panel_labels(panels, n_total: int) -> tuple[np.ndarray, np.ndarray]:
+    """exist (P, n_total) 0/1 per slot of all components, attrs (P, n_total, 3) value indices (-1 where empty)."""
+    exist = np.zeros((len(panels), n_total), np.int64)
+    attrs = np.full((len(panels), n_total, 3), -1, np.int64)
+    for p, panel in enumerate(panels):
+        offset = 0
+        for comp in panel:
+            for s in comp.slots:
+                exist[p, offset + s] = 1
+                attrs[p, offset + s] = (comp.type[s] - 1, comp.size[s], comp.color[s])
+            offset += len(comp.type)
+    return exist, attrs
+
+
+def slot_boxes(config: Configuration, size: int) -> list[tuple[int, int, int, int]]:
+    """(top, left, height, width) in pixels of every slot of every component, in component order."""
+    boxes = []
+    for layout in config.layouts:
+        for row, col, h, w in layout.slots:
+            top, left = round((row - h / 2) * size), round((col - w / 2) * size)
+            boxes.append((max(top, 0), max(left, 0), min(round(h * size), size), min(round(w * size), size)))
+    return boxes
+
+
+def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], crop: int) -> torch.Tensor:
+    """Per-position crops, each resized to crop x crop (area averaging): (..., S, S) uint8 -> (..., n_slots, c, c)."""
+    lead = images.shape[:-2]
+    flat = images.reshape(-1, 1, *images.shape[-2:]).float()
+    out = [F.interpolate(flat[..., t:t + h, l:l + w], size=(crop, crop), mode="area") for t, l, h, w in boxes]
+    return torch.stack(out, 1).round().clamp(0, 255).to(torch.uint8).reshape(*lead, len(boxes), crop, crop)
+
+
+@lru_cache(maxsize=6)
+def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) -> dict:
+    """`n` problems of `split` ('train' or a test split name), rendered at size x size: panels (n, 16, panel, panel)
+    uint8 (the whole panels, downsampled: the CNN baseline's input and the figures), crops (n, 16, n_slots, crop,
+    crop) uint8 (the object CNN's input), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
+    (rule_groups), target (n,), n_slots (per component), config (name). 8 context panels, then 8 candidates.
+    Seeded per split; cached in-process (the ALANS and CNN variants of one bench share the draw)."""
+    part = TRAIN if split == "train" else SPLITS[split]
+    config = CONFIGURATIONS[part.config]
+    n_slots = tuple(lay.n_slots for lay in config.layouts)
+    boxes, whole = slot_boxes(config, size), [(0, 0, size, size)]
+    rng = np.random.default_rng([seed, 0 if split == "train" else 1 + SPLIT_NAMES.index(split)])
+    panels = torch.empty((n, 16, panel, panel), dtype=torch.uint8)
+    crops = torch.empty((n, 16, len(boxes), crop, crop), dtype=torch.uint8)
+    exist = np.empty((n, 16, len(boxes)), np.int64)
+    attrs = np.empty((n, 16, len(boxes), 3), np.int64)
+    groups = np.empty((n, len(n_slots), len(GROUP_COLUMNS)), np.int64)
     target = np.empty(n, np.int64)
     for i in range(n):
-        prob = generate_problem(LAYOUTS[layout], rng, "iraven", accept=ACCEPT[accept])
-        panels = prob.context + prob.candidates
-        images[i] = render_panels(panels, prob.config, size)
-        attrs[i] = problem_attributes(panels)
-        groups[i] = [operator_group(r) for r in prob.rules[0][1:]]
+        prob = generate_problem(config, rng, "iraven", accept=part.accept)
+        drawn = prob.context + prob.candidates
+        images = torch.from_numpy(render_panels(drawn, config, size))
+        crops[i] = crop_slots(images, boxes, crop)
+        panels[i] = crop_slots(images, whole, panel)[:, 0]
+        exist[i], attrs[i] = panel_labels(drawn, len(boxes))
+        groups[i] = rule_groups(prob.rules, prob.context, n_slots)
         target[i] = prob.target
-    return {"images": torch.from_numpy(images), "attrs": torch.from_numpy(attrs),
-            "groups": torch.from_numpy(groups), "target": torch.from_numpy(target),
-            "crop": torch.tensor(crop_box(layout, size))}
-
-
-def crop_box(layout: str, size: int) -> tuple[int, int, int, int]:
-    """(top, left, height, width) in pixels of the layout's single slot: the object CNN's per-position crop."""
-    row, col, h, w = LAYOUTS[layout].layouts[0].slots[0]
-    return round((row - h / 2) * size), round((col - w / 2) * size), round(h * size), round(w * size)
+    return {"panels": panels, "crops": crops, "exist": torch.from_numpy(exist), "attrs": torch.from_numpy(attrs),
+            "groups": torch.from_numpy(groups), "target": torch.from_numpy(target), "n_slots": n_slots,
+            "config": config.name}

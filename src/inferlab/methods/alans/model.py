@@ -1,175 +1,102 @@
-"""ALANS (Zhang, Xie, Jia, Wu, Zhu & Zhu, ECCV 2022): an object-CNN perception frontend and an algebraic backend,
-plus the pure-neural CNN baseline. Shapes: B problems, P = 16 panels (8 context + 8 candidates), K values, d x d
-matrices."""
+"""ALANS (Zhang, Xie, Jia, Wu, Zhu & Zhu, ECCV 2022): the object-CNN frontend (perception.py) and the algebraic
+backend (backend.py) wired per component, candidate scoring, and the pure-neural CNN baseline. Shapes: B problems,
+16 panels (8 context + 8 candidates), S slots over all components, K values."""
 
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 
+from inferlab.methods.alans.backend import IntegerBackend, PositionBackend
 from inferlab.methods.alans.data import ATTRS, N_VALUES
+from inferlab.methods.alans.perception import ObjectCNN, conv_stack, number_probs, shared_value_probs
 
-OPERATORS = ("unary", "binary_ltr", "binary_rtl", "ternary_l", "ternary_r")
-OPERATOR_GROUPS = ((0,), (1,), (2,), (3, 4))
-"""Operators per rule group of data.operator_group: a rule's auxiliary target is the total probability of its group."""
-
-
-def _conv_stack(channels: int, patch: int = 2) -> nn.Sequential:
-    """Conv encoder; the first layer sees (patch x patch) pixel patches with stride `patch`."""
-    c = channels
-    first = nn.Conv2d(1, c, 3, 2, 1) if patch == 2 else nn.Conv2d(1, c, patch, patch)
-    return nn.Sequential(
-        first, nn.BatchNorm2d(c), nn.ReLU(),
-        nn.Conv2d(c, c, 3, 2, 1), nn.BatchNorm2d(c), nn.ReLU(),
-        nn.Conv2d(c, 2 * c, 3, 2, 1), nn.BatchNorm2d(2 * c), nn.ReLU(),
-        nn.Conv2d(2 * c, 2 * c, 3, 2, 1), nn.BatchNorm2d(2 * c), nn.ReLU(),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten())
+EPS = 1e-6
 
 
-class ObjectCNN(nn.Module):
-    """Perception frontend: one crop per position -> P(exist), P(Type), P(Size), P(Color) (official attr heads)."""
-
-    def __init__(self, channels: int = 16):
-        super().__init__()
-        self.body = _conv_stack(channels)  # 32 px crop -> 16 x 16 maps
-        self.heads = nn.ModuleDict({"Exist": nn.Linear(2 * channels, 2),
-                                    **{a: nn.Linear(2 * channels, N_VALUES[a]) for a in ATTRS}})
-
-    def forward(self, crops: torch.Tensor) -> dict[str, torch.Tensor]:
-        h = self.body(crops)  # (N, 2c)
-        return {k: head(h) for k, head in self.heads.items()}  # logits (N, K)
-
-
-def value_space(m: torch.Tensor, z: torch.Tensor, k: int) -> torch.Tensor:
-    """M(k) = M^k Z for k = 0..K-1: (K, d, d)."""
-    out, cur = [], z
-    for _ in range(k):
-        out.append(cur)
-        cur = m @ cur
-    return torch.stack(out)
-
-
-def expected_rep(probs: torch.Tensor, space: torch.Tensor) -> torch.Tensor:
-    """Panel representation = E_{k ~ probs}[M(k)]: probs (..., K), space (K, d, d) -> (..., d, d)."""
-    return torch.einsum("...k,kij->...ij", probs, space)
-
-
-def _sq(x: torch.Tensor) -> torch.Tensor:
-    return x.pow(2).sum(dim=(-2, -1))
-
-
-def solve_left(xs: list[torch.Tensor], ys: list[torch.Tensor], reg: float) -> torch.Tensor:
-    """argmin_H sum_i ||H X_i - Y_i||^2 + n reg ||H||^2 = (sum Y X^T)(sum X X^T + n reg I)^-1 (closed form)."""
-    lhs = sum(x @ x.transpose(-1, -2) for x in xs)
-    lhs = lhs + len(xs) * reg * torch.eye(lhs.shape[-1], dtype=lhs.dtype, device=lhs.device)
-    rhs = sum(y @ x.transpose(-1, -2) for x, y in zip(xs, ys))
-    return torch.linalg.solve(lhs.transpose(-1, -2), rhs.transpose(-1, -2)).transpose(-1, -2)  # H lhs = rhs
-
-
-def solve_middle(lefts: list[torch.Tensor], rights: list[torch.Tensor], ys: list[torch.Tensor],
-                 reg: float) -> torch.Tensor:
-    """argmin_H sum_i ||A_i H B_i - Y_i||^2 + n reg ||H||^2, via vec(A H B) = (A kron B^T) vec(H) (row-major)."""
-    d = ys[0].shape[-1]
-    ks = [torch.einsum("...ij,...lk->...ikjl", a, b).reshape(*a.shape[:-2], d * d, d * d)
-          for a, b in zip(lefts, rights)]  # (A kron B^T)[(i,k),(j,l)] = A_ij B_lk
-    lhs = sum(k.transpose(-1, -2) @ k for k in ks)
-    lhs = lhs + len(ks) * reg * torch.eye(d * d, dtype=lhs.dtype, device=lhs.device)
-    rhs = sum(k.transpose(-1, -2) @ y.reshape(*y.shape[:-2], d * d, 1) for k, y in zip(ks, ys))
-    return torch.linalg.solve(lhs, rhs).reshape(*ys[0].shape[:-2], d, d)
-
-
-def induce_and_execute(t: torch.Tensor, reg: float, eps: float = 1e-3) -> tuple[torch.Tensor, torch.Tensor]:
-    """Induce the five hidden operators from the 8 context representations t (B, 8, d, d) by regularised least
-    squares, and execute each on the last row: returns residuals (B, 5) (fit error + reg ||H||^2) and predicted
-    answer representations (B, 5, d, d). Rows: (0,1,2), (3,4,5), (6,7,?)."""
-    x = [t[:, i] for i in range(8)]
-    res, pred = [], []
-    # unary: H X_j = X_{j+1} along rows; predict H X_8
-    pairs = ((0, 1), (1, 2), (3, 4), (4, 5), (6, 7))
-    h = solve_left([x[a] for a, _ in pairs], [x[b] for _, b in pairs], reg)
-    res.append(sum(_sq(h @ x[a] - x[b]) for a, b in pairs) / len(pairs) + reg * _sq(h))
-    pred.append(h @ x[7])
-    # binary, left to right: X_1 H X_2 = X_3; predict X_7 H X_8
-    h = solve_middle([x[0], x[3]], [x[1], x[4]], [x[2], x[5]], reg)
-    res.append((_sq(x[0] @ h @ x[1] - x[2]) + _sq(x[3] @ h @ x[4] - x[5])) / 2 + reg * _sq(h))
-    pred.append(x[6] @ h @ x[7])
-    # binary, right to left: X_3 H X_2 = X_1; predict argmin_X ||X (H X_8) - X_7||^2 (small ridge eps)
-    h = solve_middle([x[2], x[5]], [x[1], x[4]], [x[0], x[3]], reg)
-    res.append((_sq(x[2] @ h @ x[1] - x[0]) + _sq(x[5] @ h @ x[4] - x[3])) / 2 + reg * _sq(h))
-    g = h @ x[7]
-    pred.append(solve_left([g], [x[6]], eps))  # X G = X_7
-    # ternary (official directions "l", "r"): H [X_a; X_b] = X_c across rows (Distribute_Three's cyclic shifts)
-    for triples, query in ((((0, 1, 3), (1, 2, 4), (2, 0, 5), (3, 4, 6), (4, 5, 7)), (5, 3)),
-                           (((1, 2, 5), (2, 0, 3), (0, 1, 4), (5, 3, 6), (3, 4, 7)), (4, 5))):
-        ins = [torch.cat([x[a], x[b]], dim=-2) for a, b, _ in triples]  # (B, 2d, d)
-        h = solve_left(ins, [x[c] for *_, c in triples], reg)  # (B, d, 2d)
-        res.append(sum(_sq(h @ i - x[c]) for i, (*_, c) in zip(ins, triples)) / len(triples) + reg * _sq(h))
-        pred.append(h @ torch.cat([x[query[0]], x[query[1]]], dim=-2))
-    return torch.stack(res, 1), torch.stack(pred, 1)
-
-
-class AlgebraicBackend(nn.Module):
-    """Per attribute: learned M, Z (d x d); value k is M^k Z; operators induced in closed form."""
-
-    def __init__(self, d: int = 3, reg: float = 1e-2, scale: float = 5.0):
-        super().__init__()
-        self.reg, self.scale = reg, scale
-        g = torch.Generator().manual_seed(0)
-        self.m = nn.ParameterDict({a: nn.Parameter(torch.linalg.qr(torch.randn(d, d, generator=g))[0]) for a in ATTRS})
-        self.z = nn.ParameterDict({a: nn.Parameter(torch.eye(d) + 0.1 * torch.randn(d, d, generator=g)) for a in ATTRS})
-
-    def space(self, attr: str) -> torch.Tensor:
-        return value_space(self.m[attr], self.z[attr], N_VALUES[attr])
-
-    def _unit(self, space: torch.Tensor) -> torch.Tensor:
-        """Mean squared distance between distinct values: distances are divided by it (scale invariance)."""
-        k = space.shape[0]
-        dist = _sq(space[:, None] - space[None])
-        return dist.sum() / (k * (k - 1))
-
-    def forward(self, probs: dict[str, torch.Tensor]) -> dict[str, dict[str, torch.Tensor]]:
-        """probs[attr]: (B, 8, K) context value distributions -> per attr: op_probs (B, 5), value_probs (B, K)
-        (answer value distribution), pred (B, d, d) (the likeliest operator's predicted answer representation)."""
-        out = {}
-        for a in ATTRS:
-            space = self.space(a)
-            unit = self._unit(space)
-            t = expected_rep(probs[a], space)  # (B, 8, d, d)
-            residual, pred = induce_and_execute(t, self.reg)
-            op_probs = torch.softmax(-self.scale * residual / unit, dim=-1)  # (B, 5)
-            dist = _sq(pred[:, :, None] - space[None, None])  # (B, 5, K)
-            per_op = torch.softmax(-self.scale * dist / unit, dim=-1)
-            value_probs = (op_probs[..., None] * per_op).sum(1)  # (B, K)
-            top = pred[torch.arange(pred.shape[0]), op_probs.argmax(-1)]  # (B, d, d): the likeliest operator's
-            out[a] = {"op_probs": op_probs, "value_probs": value_probs, "pred": top}
-        return out
-
-    def decode(self, attr: str, rep: torch.Tensor) -> torch.Tensor:
-        """Answer generation by isomorphism: the value whose M(k) is nearest to rep (..., d, d) -> (...,) index."""
-        return _sq(rep[..., None, :, :] - self.space(attr)).argmin(-1)
-
-    def encode(self, attr: str, values: torch.Tensor) -> torch.Tensor:
-        """values (...,) -> M(values) (..., d, d)."""
-        return self.space(attr)[values]
+def candidate_probs(pred: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
+    """P(answer = candidate c) proportional to sum_k P_pred(k) P_c(k), the probability that the candidate's
+    perceived value equals the predicted one: pred (B, K), candidates (B, 8, K) -> (B, 8)."""
+    match = (pred[:, None] * candidates).sum(-1) + EPS
+    return match / match.sum(-1, keepdim=True)
 
 
 class ALANS(nn.Module):
-    def __init__(self, channels: int = 16, d: int = 3, reg: float = 1e-2, scale: float = 5.0):
+    def __init__(self, channels: int = 16, d: int = 3, reg: float = 1e-2, scale: float = 5.0,
+                 op_scale: float = 100.0):
         super().__init__()
+        self.op_scale = op_scale
         self.frontend = ObjectCNN(channels)
-        self.backend = AlgebraicBackend(d, reg, scale)
+        self.ints = IntegerBackend(("Number", *ATTRS), d, reg, scale, op_scale)
+        self.position = PositionBackend(d, reg, scale, op_scale)
 
-    def forward(self, crops: torch.Tensor) -> dict:
-        """crops (B, 16, 1, h, w) in [-1, 1] -> logits over candidates (B, 8) and intermediate quantities."""
-        b = crops.shape[0]
-        logits = self.frontend(crops.flatten(0, 1))
-        logits = {k: v.view(b, 16, -1) for k, v in logits.items()}
-        probs = {a: torch.softmax(logits[a], -1) for a in ATTRS}
-        back = self.backend({a: probs[a][:, :8] for a in ATTRS})
-        # candidate score: log-probability that the candidate's perceived value equals the predicted one
-        score = sum(torch.log((back[a]["value_probs"][:, None] * probs[a][:, 8:]).sum(-1) + 1e-6) for a in ATTRS)
-        exist = torch.softmax(logits["Exist"], -1)[..., 1]  # (B, 16); one slot: P(Number = 1) = P(exist)
-        return {"scores": score, "attr_logits": logits, "backend": back, "number_probs": exist}
+    def forward(self, crops: torch.Tensor, n_slots: tuple[int, ...]) -> dict:
+        """crops (B, 16, S, 1, c, c) in [-1, 1], n_slots the slots of each component (summing to S) -> scores
+        (B, 8) (log-probabilities of each candidate, summed over components and attributes), the frontend's
+        logits (B, 16, S, K) and per component the backend's outputs."""
+        b, _, s = crops.shape[:3]
+        logits = {k: v.view(b, 16, s, -1) for k, v in self.frontend(crops.flatten(0, 2)).items()}
+        exist = torch.softmax(logits["Exist"], -1)[..., 1]  # (B, 16, S)
+        values = {a: torch.softmax(logits[a], -1) for a in ATTRS}
+        components, offset = [], 0
+        for n in n_slots:
+            part = slice(offset, offset + n)
+            components.append(self.component(exist[..., part], {a: v[:, :, part] for a, v in values.items()}))
+            offset += n
+        return {"scores": sum(c["score"] for c in components), "logits": logits, "components": components}
+
+    def component(self, exist: torch.Tensor, values: dict[str, torch.Tensor]) -> dict:
+        """One component: exist (B, 16, n), values[attr] (B, 16, n, K) -> per attribute the backend's outputs and
+        `actions` (operator probabilities, then the 'inconsistent' action), `score` (B, 8).
+
+        Type/Size/Color: the panel distribution is P(all entities share value k) (perception.shared_value_probs),
+        renormalised for reasoning; rule_prob = min over context panels of its mass, and an attribute whose
+        entities disagree scores every candidate 1/8 (official `get_action_probs` / `loss_prob`). With n > 1 slots
+        Number (counts, integer backend) and Position (slot-wise logic backend) are both induced; the one whose
+        operators fit better (softmax of -op_scale * smallest normalised residual) is used to score the layout."""
+        out, score = {}, 0.0
+        for a in ATTRS:
+            shared = shared_value_probs(exist, values[a])  # (B, 16, K)
+            consistency = shared.sum(-1)
+            back = self.ints(a, shared[:, :8] / consistency[:, :8, None].clamp_min(EPS))
+            rule_prob = consistency[:, :8].min(-1).values.clamp(0.0, 1.0)[:, None]  # (B, 1)
+            answer = candidate_probs(back["value_probs"], shared[:, 8:])
+            score = score + torch.log(rule_prob * answer + (1 - rule_prob) / 8)
+            back["actions"] = torch.cat([back["op_probs"] * rule_prob, 1 - rule_prob], -1)  # (B, 6)
+            out[a] = back
+        if exist.shape[-1] > 1:
+            cells = torch.stack([1 - exist, exist], -1)  # (B, 16, n, 2)
+            pos = self.position(cells[:, :8])
+            numbers = number_probs(exist, N_VALUES["Number"])  # (B, 16, 9)
+            num = self.ints("Number", numbers[:, :8])
+            pos_ll = torch.log((pos["slot_probs"][:, None] * cells[:, 8:]).sum(-1) + EPS).sum(-1)  # (B, 8)
+            select = torch.softmax(-self.op_scale * torch.stack([pos["fit"], num["fit"]], -1), -1)  # (B, 2)
+            layout = select[:, :1] * torch.softmax(pos_ll, -1) + select[:, 1:] * candidate_probs(
+                num["value_probs"], numbers[:, 8:])
+            score = score + torch.log(layout + EPS)
+            num["actions"] = num["op_probs"]
+            pos["actions"] = pos["op_probs"]
+            out.update(Position=pos, Number=num, select=select)
+        out["score"] = score
+        return out
+
+    @torch.no_grad()
+    def decode(self, out: dict) -> list[dict[str, torch.Tensor]]:
+        """Answer generation by isomorphism, per component: the most probable value of each attribute under the
+        executed operators (`Type`, `Size`, `Color`: (B,) value indices) and, with several slots, the layout of the
+        better-fitting branch: `slots` (B, n) bool from Position, or the first `Number` slots (count from Number)."""
+        decoded = []
+        for comp in out["components"]:
+            dec = {a: comp[a]["value_probs"].argmax(-1) for a in ATTRS}
+            if "select" in comp:
+                from_position = comp["Position"]["slot_probs"][..., 1] > 0.5  # (B, n)
+                count = comp["Number"]["value_probs"].argmax(-1) + 1  # (B,)
+                from_number = torch.arange(from_position.shape[-1]) < count[:, None]
+                use_position = comp["select"][:, 0] >= comp["select"][:, 1]
+                dec["slots"] = torch.where(use_position[:, None], from_position, from_number)
+                dec["by_position"] = use_position
+            decoded.append(dec)
+        return decoded
 
 
 class PanelCNN(nn.Module):
@@ -178,7 +105,7 @@ class PanelCNN(nn.Module):
 
     def __init__(self, channels: int = 16, hidden: int = 64):
         super().__init__()
-        self.body = _conv_stack(channels, patch=4)  # 64 px panel -> 16 x 16 maps: the same cost as ALANS
+        self.body = conv_stack(channels, patch=4)
         self.row = nn.Sequential(nn.Linear(6 * channels, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
         self.score = nn.Sequential(nn.Linear(3 * hidden, hidden), nn.ReLU(), nn.Linear(hidden, 1))
 

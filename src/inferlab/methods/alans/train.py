@@ -1,5 +1,5 @@
-"""ALANS learning as a TrainTask: cross-entropy over the 8 candidates + auxiliary rule loss (+ optional attribute
-loss); the CNN baseline trains on the same batches with the cross-entropy alone."""
+"""ALANS learning as a TrainTask: cross-entropy over the 8 candidates + auxiliary rule loss (+ the optional
+attribute loss, `loss.attr_weight`); the CNN baseline trains on the same batches with the cross-entropy alone."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import torch
 import torch.nn.functional as F
 
 from inferlab.core.optim import guarded_step
-from inferlab.data.raven.grammar import ANGLE_VALUES
+from inferlab.data.raven.grammar import ANGLE_VALUES, CONFIGURATIONS
 from inferlab.data.raven.problem import Component
 from inferlab.data.raven.render import render_panels
 from inferlab.engine.task import TrainTask
 from inferlab.errors import UserError
 from inferlab.methods.alans.config import ALANSConfig
-from inferlab.methods.alans.data import ATTRS, LAYOUTS, SPLITS, make_split
-from inferlab.methods.alans.model import ALANS, OPERATOR_GROUPS, PanelCNN
+from inferlab.methods.alans.data import ATTRS, SPLIT_NAMES, make_split
+from inferlab.methods.alans.losses import attribute_loss, rule_loss
+from inferlab.methods.alans.model import ALANS, PanelCNN
 
 VARIANTS = ("alans", "cnn")
 
@@ -33,112 +34,142 @@ class ALANSTask(TrainTask):
         if cfg.model.variant not in VARIANTS:
             raise UserError(f"model.variant={cfg.model.variant!r}: allowed: {', '.join(VARIANTS)}.")
         self.cfg, self.device = cfg, device
-        size = cfg.data.image_size
-        self.train_split = make_split("train", cfg.data.train_problems, size, seed)
-        self.tests = {s: make_split(s, cfg.eval.samples, size, seed + 1) for s in SPLITS}
-        self.data = torch.arange(cfg.data.train_problems)
+        d = cfg.data
+        sizes = (d.image_size, d.crop_size, d.panel_size)
+        self.train_split = make_split("train", d.train_problems, *sizes, seed)
+        self.tests = {s: make_split(s, cfg.eval.samples, *sizes, seed + 1) for s in SPLIT_NAMES}
+        self.data = torch.arange(d.train_problems)
         m = cfg.model
-        self.model = (ALANS(m.channels, m.matrix_size, m.reg, m.scale) if m.variant == "alans"
+        self.model = (ALANS(m.channels, m.matrix_size, m.reg, m.scale, m.op_scale) if m.variant == "alans"
                       else PanelCNN(m.channels)).to(device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay)
 
     def state_objects(self) -> dict:
         return {"model": self.model, "opt": self.opt}
 
-    def _inputs(self, split: dict, idx: torch.Tensor) -> torch.Tensor:
-        images = split["images"][idx]  # (B, 16, S, S) uint8
-        if self.cfg.model.variant == "alans":  # per-position crop of the layout's single slot
-            top, left, h, w = split["crop"].tolist()
-            images = images[..., top:top + h, left:left + w]
-        return _to_float(images).unsqueeze(2).to(self.device)  # (B, 16, 1, h, w)
+    def _forward(self, split: dict, idx: torch.Tensor) -> dict:
+        if self.cfg.model.variant == "alans":  # per-position crops (B, 16, S, 1, c, c)
+            return self.model(_to_float(split["crops"][idx]).unsqueeze(3).to(self.device), split["n_slots"])
+        return self.model(_to_float(split["panels"][idx]).unsqueeze(2).to(self.device))  # whole panels
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         s, lc = self.train_split, self.cfg.loss
         self.model.train()
-        out = self.model(self._inputs(s, batch))
+        out = self._forward(s, batch)
         target = s["target"][batch].to(self.device)
         ce = F.cross_entropy(out["scores"], target)
         logs = {"ce": ce.item(), "acc": (out["scores"].argmax(-1) == target).float().mean().item()}
         loss = ce
         if self.cfg.model.variant == "alans":
-            groups = s["groups"][batch].to(self.device)  # (B, 3)
-            rule_loss = 0.0
-            for i, a in enumerate(ATTRS):
-                p = out["backend"][a]["op_probs"]  # (B, 5)
-                mass = torch.stack([p[:, list(g)].sum(-1) for g in OPERATOR_GROUPS], -1)  # (B, 4)
-                rule_loss = rule_loss + F.nll_loss(torch.log(mass + 1e-6), groups[:, i])
-            attrs = s["attrs"][batch].to(self.device)  # (B, 16, 3)
-            attr_loss = sum(F.cross_entropy(out["attr_logits"][a].flatten(0, 1), attrs[..., i].flatten())
-                            for i, a in enumerate(ATTRS))
-            exist_loss = F.cross_entropy(out["attr_logits"]["Exist"].flatten(0, 1),
-                                         torch.ones(attrs.shape[0] * 16, dtype=torch.long, device=self.device))
-            loss = loss + lc.rule_weight * rule_loss + lc.attr_weight * (attr_loss + exist_loss)
-            logs.update(rule_loss=rule_loss.item(), attr_loss=attr_loss.item())
+            rules = rule_loss(out["components"], s["groups"][batch].to(self.device))
+            loss = loss + lc.rule_weight * rules
+            logs["rule_loss"] = rules.item()
+            if lc.attr_weight > 0:
+                attrs = attribute_loss(out["logits"], s["exist"][batch].to(self.device),
+                                       s["attrs"][batch].to(self.device))
+                loss = loss + lc.attr_weight * attrs
+                logs["attr_loss"] = attrs.item()
         guarded_step(self.opt, loss, self.model.parameters(), 0.0, f"{self.cfg.model.variant} loss")
         return logs
 
     @torch.no_grad()
-    def predict(self, split: str, batch_size: int = 100) -> dict[str, torch.Tensor]:
-        """Chosen candidates; for ALANS also the generated answers' attribute indices (n, 3): `decoded` = the value
-        most probable under the executed operators (softmax of -distance to every M(k), mixed by operator
-        probability), `nearest` = the value whose M(k) is nearest to the likeliest operator's prediction."""
+    def predict(self, split: str, batch_size: int = 50) -> dict:
+        """Chosen candidates (n,); for ALANS also the generated answers (model.ALANS.decode), concatenated."""
         self.model.eval()
         s = self.tests[split]
-        chosen, decoded, nearest = [], [], []
+        chosen, decoded = [], []
         for idx in torch.arange(len(s["target"])).split(batch_size):
-            out = self.model(self._inputs(s, idx))
+            out = self._forward(s, idx)
             chosen.append(out["scores"].argmax(-1).cpu())
-            if "backend" in out:
-                back = self.model.backend
-                decoded.append(torch.stack([out["backend"][a]["value_probs"].argmax(-1) for a in ATTRS], -1).cpu())
-                nearest.append(torch.stack([back.decode(a, out["backend"][a]["pred"]) for a in ATTRS], -1).cpu())
+            if "components" in out:
+                decoded.append(self.model.decode(out))
         self.model.train()
-        if not decoded:
-            return {"chosen": torch.cat(chosen)}
-        return {"chosen": torch.cat(chosen), "decoded": torch.cat(decoded), "nearest": torch.cat(nearest)}
+        result = {"chosen": torch.cat(chosen)}
+        if decoded:
+            result["decoded"] = [{k: torch.cat([batch[c][k] for batch in decoded]).cpu() for k in decoded[0][c]}
+                                 for c in range(len(decoded[0]))]
+        return result
 
     def evaluate(self) -> dict[str, float]:
         metrics = {}
-        for split in SPLITS:
+        for split in SPLIT_NAMES:
             pred = self.predict(split)
             metrics[f"acc_{split}"] = (pred["chosen"] == self.tests[split]["target"]).float().mean().item()
             if split == "iid" and "decoded" in pred:
                 metrics["generation_acc"] = generation_accuracy(self.tests[split], pred["decoded"])
-                metrics["generation_acc_nearest"] = generation_accuracy(self.tests[split], pred["nearest"])
         metrics["score"] = 1.0 - metrics["acc_iid"]
         return metrics
 
     def sample(self, n: int) -> torch.Tensor:
-        """ALANS: the decoded answers of the first n iid test problems, rendered (n, 1, S, S) in [-1, 1]; the CNN
-        baseline cannot generate, so it returns the panels it chose."""
+        """ALANS: the generated (decoded, rendered) answers of the first n iid test problems, (n, 1, S, S) in
+        [-1, 1]; the CNN baseline cannot generate, so it returns the panels it chose."""
         s = self.tests["iid"]
-        n_avail = len(s["target"])
-        idx = torch.arange(n) % n_avail
+        idx = torch.arange(n) % len(s["target"])
         pred = self.predict("iid")
         if "decoded" in pred:
-            images = torch.from_numpy(render_answers(pred["decoded"][idx], "left", self.cfg.data.image_size))
+            size = self.cfg.data.panel_size
+            images = torch.from_numpy(render_answers(pred["decoded"], s["config"], size))[idx]
         else:
-            images = s["images"][idx, 8 + pred["chosen"][idx]]
+            images = s["panels"][idx, 8 + pred["chosen"][idx]]
         return _to_float(images).unsqueeze(1)
 
     def write_samples(self, folder: Path, step: int) -> None:
+        """samples_<step>.png: for 4 iid test problems, a row of the 8 context panels, the chosen candidate, the
+        true answer and (ALANS) the generated answer."""
         from PIL import Image
         folder.mkdir(parents=True, exist_ok=True)
-        x = ((self.sample(8) + 1) * 127.5).clamp(0, 255).byte().squeeze(1).numpy()  # (8, S, S)
-        Image.fromarray(np.concatenate(list(x), axis=1)).save(folder / f"samples_{step:06d}.png")
+        s, n = self.tests["iid"], 4
+        pred = self.predict("iid")
+        idx = torch.arange(n)
+        cols = [s["panels"][idx, k] for k in range(8)]
+        cols += [s["panels"][idx, 8 + pred["chosen"][idx]], s["panels"][idx, 8 + s["target"][idx]]]
+        if "decoded" in pred:
+            cols.append(torch.from_numpy(render_answers(pred["decoded"], s["config"], self.cfg.data.panel_size))[idx])
+        grid = torch.stack(cols, 1)  # (n, cols, S, S)
+        grid = torch.nn.functional.pad(grid, (1, 1, 1, 1), value=128)
+        rows = [torch.cat(list(row), 1) for row in grid]
+        Image.fromarray(torch.cat(rows, 0).numpy()).save(folder / f"samples_{step:06d}.png")
 
 
-def generation_accuracy(split: dict, decoded: torch.Tensor) -> float:
-    """Share of problems whose decoded answer, rendered and read back as attributes, equals the true answer's
-    (Type, Size, Color). Rendering is a function of the attributes, so equal attributes = equal rendering up to
-    the angle, which is noise in RAVEN."""
-    answer = split["attrs"][torch.arange(len(decoded)), 8 + split["target"]]  # (n, 3)
-    return (decoded == answer).all(-1).float().mean().item()
+def _true_answer(split: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """The answer panels' exist (n, S) and attrs (n, S, 3)."""
+    rows = torch.arange(len(split["target"]))
+    return split["exist"][rows, 8 + split["target"]], split["attrs"][rows, 8 + split["target"]]
 
 
-def render_answers(decoded: torch.Tensor, layout: str, size: int) -> np.ndarray:
-    """Decoded attribute indices (n, 3) -> rendered panels (n, S, S) uint8 (angle 0)."""
-    config = LAYOUTS[layout]
+def generation_accuracy(split: dict, decoded: list[dict]) -> float:
+    """Share of problems whose generated answer equals the true one: per component, the layout (the occupied slot
+    set when decoded by Position, the count when decoded by Number) and every attribute that the answer's entities
+    share (an attribute under non-uniform Constant has no single value to generate)."""
+    exist, attrs = _true_answer(split)
+    ok = torch.ones(len(exist), dtype=torch.bool)
+    offset = 0
+    for comp, n in zip(decoded, split["n_slots"]):
+        e, a = exist[:, offset:offset + n].bool(), attrs[:, offset:offset + n]
+        if "slots" in comp:
+            same_set = (comp["slots"] == e).all(-1)
+            same_count = comp["slots"].sum(-1) == e.sum(-1)
+            ok &= torch.where(comp["by_position"], same_set, same_count)
+        for i, attr in enumerate(ATTRS):
+            values = torch.where(e, a[..., i], -1)
+            first = values.max(-1).values  # the value of some occupied slot
+            shared = ((values == first[:, None]) | ~e).all(-1)
+            ok &= ~shared | (comp[attr] == first)
+        offset += n
+    return ok.float().mean().item()
+
+
+def render_answers(decoded: list[dict], config_name: str, size: int) -> np.ndarray:
+    """Generated answers -> rendered panels (n, size, size) uint8 (every entity at angle 0)."""
+    config = CONFIGURATIONS[config_name]
     upright = ANGLE_VALUES.index(0)
-    panels = [(Component((0,), (int(t) + 1,), (int(sz),), (int(c),), (upright,)),) for t, sz, c in decoded.tolist()]
+    panels = []
+    for i in range(len(decoded[0]["Type"])):
+        comps = []
+        for comp, layout in zip(decoded, config.layouts):
+            n = layout.n_slots
+            slots = tuple(int(s) for s in torch.nonzero(comp["slots"][i]).flatten()) if "slots" in comp else (0,)
+            levels = [(int(comp[a][i]) + (1 if a == "Type" else 0),) * n for a in ATTRS]
+            comps.append(Component(slots, *levels, (upright,) * n))
+        panels.append(tuple(comps))
     return render_panels(tuple(panels), config, size)
