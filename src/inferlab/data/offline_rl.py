@@ -135,6 +135,18 @@ def load_d4rl_hdf5(path: str | Path) -> list[Trajectory]:
     return split_trajectories(arrays, str(p))
 
 
+def save_d4rl_hdf5(trajectories: list[Trajectory], path: str | Path) -> Path:
+    """Write trajectories as a D4RL-style HDF5 file (the `to_d4rl_arrays` arrays as top-level datasets)."""
+    if not trajectories:
+        raise UserError(f"No trajectories to write to {path}; give at least one.")
+    p = Path(path).expanduser()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with h5py.File(p, "w") as f:
+        for key, array in to_d4rl_arrays(trajectories).items():
+            f.create_dataset(key, data=array, compression="gzip")
+    return p
+
+
 def load_d4rl_npz(path: str | Path) -> list[Trajectory]:
     """Trajectories from an .npz file holding the D4RL arrays (no pickled objects)."""
     p = _existing_file(path, "npz file")

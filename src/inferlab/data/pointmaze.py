@@ -32,6 +32,7 @@ import numpy as np
 
 from inferlab.data.offline_rl import Trajectory
 from inferlab.errors import UserError
+from inferlab.eval.rollout import rollout_episodes
 
 with contextlib.redirect_stderr(io.StringIO()):  # gymnasium-robotics prints an unrelated Adroit notice on import
     from gymnasium_robotics.envs.maze.maps import MEDIUM_MAZE, U_MAZE
@@ -289,8 +290,6 @@ class UniformPolicy:
 def reference_returns(maze: str, *, episodes: int, seed: int = 0) -> dict[str, float]:
     """Mean returns of UniformPolicy (seed 0) and the noise-free WaypointPolicy in make_pointmaze_env(maze),
     reset seeds seed .. seed + episodes - 1: how REF_RANDOM and REF_EXPERT were measured."""
-    from inferlab.eval.rollout import rollout_episodes
-
     env = make_pointmaze_env(maze)
     out = {name: float(np.mean([t.ret for t in rollout_episodes(env, policy, episodes, seed)]))
            for name, policy in (("random", UniformPolicy(0)), ("expert", WaypointPolicy(maze)))}
