@@ -1,1 +1,23 @@
-"""ASSIST: interactive scene nodes for scalable and realistic indoor simulation (Li et al., arXiv 2311.06211)."""
+"""ASSIST: interactive scene nodes for scalable and realistic indoor simulation (Li et al., arXiv 2311.06211).
+
+A scene is a graph of nodes (background + objects), each with its own radiance field in its own bounding box,
+rendered together by compositing every node's samples along each ray; edits move, copy, delete or swap nodes
+(also across scenes) without retraining. Baseline: one field over the whole scene.
+"""
+
+from __future__ import annotations
+
+from inferlab.methods.assist.bench import bench, make_task
+from inferlab.methods.assist.config import PRESETS, ASSISTConfig
+from inferlab.methods.registry import MethodSpec
+
+SPEC = MethodSpec(
+    name="assist",
+    summary="editable scene of object nodes with their own radiance fields, compositional volume rendering with "
+            "panoptic masks (Li et al. 2023)",
+    config_cls=ASSISTConfig,
+    presets=PRESETS,
+    make_task=make_task,
+    bench=bench,
+    baselines=("single_field",),
+)

@@ -54,7 +54,7 @@ class FieldConfig:
     """sigma = softplus(raw - 4) * density_scale (per metre of the node's local frame)."""
     box_margin: float = 0.1
     """A node's box is the generator's object box grown by this fraction per side."""
-    ground_resolution: int = 128
+    ground_resolution: int = 256
     """Texels per side of the background's contracted ground texture."""
     ground_radius: float = 4.0
     """The inner square [-r, r]^2 of the ground gets half of the texture's texels."""
@@ -75,9 +75,11 @@ class LossConfig:
 @dataclass(frozen=True)
 class OptimConfig:
     grid_lr: float = 0.05
-    """Adam learning rate of grid and texture parameters (explicit grids train fast with large steps)."""
+    """Adam learning rate of grids, the ground texture and the sky (explicit parameters train fast with large steps)."""
     net_lr: float = 0.005
-    """Adam learning rate of decoders, MLPs and the sky."""
+    """Adam learning rate of decoders and MLPs."""
+    final_lr_fraction: float = 0.1
+    """Both learning rates decay exponentially to this fraction of their start over train.steps."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from inferlab.methods.assist.data import TARGET, graph_from_scene, make_scene_vi
 from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
 from inferlab.methods.assist.render import render_rays
 
-GRID_PARAMETERS = ("grid", "texture")
-"""Parameter names trained with optim.grid_lr; every other parameter uses optim.net_lr."""
+GRID_PARAMETERS = ("grid", "texture", "sky_bias", "sky_dir")
+"""Parameters trained with optim.grid_lr (explicit grids, texture, sky); the rest (decoders, MLPs) use optim.net_lr."""
 
 
 def instance_mask_loss(node_weights: torch.Tensor, target_slot: torch.Tensor) -> torch.Tensor:
@@ -55,6 +55,8 @@ class ASSISTTask(TrainTask):
         nets = [p for name, p in self.fields.named_parameters() if name.split(".")[-1] not in GRID_PARAMETERS]
         self.opt = torch.optim.Adam([{"params": grids, "lr": cfg.optim.grid_lr},
                                      {"params": nets, "lr": cfg.optim.net_lr}])
+        decay, steps = cfg.optim.final_lr_fraction, cfg.train.steps
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda step: decay ** min(step / steps, 1.0))
         slot_of = np.full(max(graph.nodes) + 1, -1)
         for slot, node in enumerate(graph.objects(), start=1):
             slot_of[node.node_id] = slot
@@ -69,7 +71,7 @@ class ASSISTTask(TrainTask):
         return np.concatenate([o, d, self.views.test[i].rgb], axis=-1).astype(np.float32)
 
     def state_objects(self) -> dict:
-        return {"fields": self.fields, "opt": self.opt}
+        return {"fields": self.fields, "opt": self.opt, "schedule": self.schedule}
 
     def render(self, origins: torch.Tensor, dirs: torch.Tensor, jitter: bool) -> dict[str, torch.Tensor]:
         return render_rays(self.graph.objects(), self.graph.background, origins.to(self.device),
@@ -85,6 +87,7 @@ class ASSISTTask(TrainTask):
             loss = loss + self.cfg.loss.mask_weight * mask_loss
             logs["mask_ce"] = mask_loss.item()
         guarded_step(self.opt, loss, self.fields.parameters(), 0.0, f"{self.cfg.variant} loss")
+        self.schedule.step()
         return logs
 
     @torch.no_grad()

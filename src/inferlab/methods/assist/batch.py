@@ -1,0 +1,78 @@
+"""Batch simulation: apply an edits file to a saved scene, then render RGB, depth and panoptic PNGs along a camera
+path (`inferlab assist render`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from inferlab.data.scenes3d import Intrinsics, look_at
+from inferlab.errors import UserError
+from inferlab.methods.assist.edits import apply_edits, load_edits
+from inferlab.methods.assist.images import save_frame_pngs
+from inferlab.methods.assist.render import render_frame
+from inferlab.methods.assist.store import load_scene, read_meta
+
+DEFAULT_CAMERA = {"fov_deg": 45.0, "radius": 5.0, "target": [0.0, 0.0, 0.3], "elevation_deg": [15.0, 60.0]}
+RING_ELEVATION = 35.0
+"""Elevation (degrees) of `ring:N` camera paths."""
+
+
+def ring_path(n: int, camera: dict) -> np.ndarray:
+    """(n, 4, 4) poses evenly around the target at RING_ELEVATION, at the scene's training camera distance."""
+    target = np.asarray(camera["target"], dtype=np.float64)
+    el = np.radians(RING_ELEVATION)
+    poses = []
+    for az in 2 * np.pi * np.arange(n) / n:
+        eye = target + camera["radius"] * np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
+        poses.append(look_at(eye, target))
+    return np.stack(poses)
+
+
+def camera_path(spec: str, camera: dict, size: int) -> tuple[Intrinsics, np.ndarray]:
+    """`ring:N` or a transforms.json-style file ({"w", "h", "camera_angle_x" | "fl_x"..., "frames":
+    [{"transform_matrix": 4x4}, ...]}; image files are not needed). Returns intrinsics and poses (N, 4, 4)."""
+    if spec.startswith("ring:"):
+        n = spec.split(":", 1)[1]
+        if not n.isdigit() or int(n) < 1:
+            raise UserError(f"--camera-path {spec}: write ring:N with N a whole number >= 1, e.g. ring:8.")
+        return Intrinsics.from_fov(size, size, camera["fov_deg"]), ring_path(int(n), camera)
+    path = Path(spec)
+    if not path.is_file():
+        raise UserError(f"--camera-path {spec}: neither ring:N nor an existing JSON file.")
+    try:
+        doc = json.loads(path.read_text())
+        frames = doc["frames"]
+        poses = np.array([f["transform_matrix"] for f in frames], dtype=np.float64)
+        w, h = int(doc.get("w", size)), int(doc.get("h", size))
+        if "fl_x" in doc:
+            fx = float(doc["fl_x"])
+            intr = Intrinsics(w, h, fx, float(doc.get("fl_y", fx)), float(doc.get("cx", w / 2)),
+                              float(doc.get("cy", h / 2)))
+        else:
+            fov = np.degrees(float(doc["camera_angle_x"])) if "camera_angle_x" in doc else camera["fov_deg"]
+            intr = Intrinsics.from_fov(w, h, fov)
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        raise UserError(f"--camera-path {spec}: expected JSON with 'frames': [{{'transform_matrix': 4x4}}, ...] and "
+                        f"optional 'w', 'h', 'camera_angle_x' or 'fl_x' ({type(err).__name__}: {err}).") from None
+    if poses.ndim != 3 or poses.shape[1:] != (4, 4) or not np.isfinite(poses).all():
+        raise UserError(f"--camera-path {spec}: every transform_matrix must be a finite 4x4 matrix.")
+    return intr, poses
+
+
+def render_batch(scene_dir: Path, camera: str, out_dir: Path, *, edits_file: Path | None = None,
+                 size: int = 128, samples_per_node: int = 32) -> list[Path]:
+    """Edited scene rendered from every pose of the path: out_dir/{rgb,depth,panoptic,instance}_<i:04d>.png."""
+    graph = load_scene(scene_dir)
+    if edits_file is not None:
+        graph = apply_edits(graph, load_edits(edits_file), base_dir=Path(edits_file).parent)
+    cam = {**DEFAULT_CAMERA, **read_meta(scene_dir).get("camera", {})}
+    intr, poses = camera_path(camera, cam, size)
+    paths = []
+    for i, c2w in enumerate(tqdm(poses, desc="assist render", mininterval=1.0)):
+        frame = render_frame(graph, intr, c2w, samples_per_node=samples_per_node)
+        paths += save_frame_pngs(frame, Path(out_dir), f"{i:04d}", max_depth=2.0 * cam["radius"])
+    return paths

@@ -1,0 +1,163 @@
+"""`inferlab bench assist`: ASSIST's scene nodes against one field for the whole scene (same rays, steps, samples).
+
+Both are scored on held-out views of the scene, then after a scripted edit sequence (delete, move, swap,
+duplicate, scale) against the generator's own render of the edited scene (the same edits applied to its
+primitives). The single field cannot edit: its edited scores compare its unchanged render with the edited truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from inferlab.data.scenes3d import Intrinsics, Render, Scene, render
+from inferlab.engine.bench import seconds_per_call, train_variant
+from inferlab.errors import UserError
+from inferlab.eval.image_quality import panoptic_miou, psnr, ssim
+from inferlab.methods.assist.batch import ring_path
+from inferlab.methods.assist.config import ASSISTConfig
+from inferlab.methods.assist.edits import apply_edits, edit_ground_truth
+from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
+from inferlab.methods.assist.images import depth_image, panoptic_image, save_grid
+from inferlab.methods.assist.render import Frame, render_frame
+from inferlab.methods.assist.store import camera_meta, save_scene
+from inferlab.methods.assist.train import ASSISTTask
+
+SCRIPTED_IDS = (1, 2, 3, 4)
+"""The scripted edits touch these object ids, so the bench needs scene.n_objects >= 4."""
+
+
+def make_task(cfg: ASSISTConfig, device: torch.device, dist_ctx, seed: int) -> ASSISTTask:
+    return ASSISTTask(cfg, device, seed)
+
+
+def free_spot(scene: Scene, extent: float, radius: float) -> np.ndarray:
+    """The (x, y) on a 41 x 41 grid over [-extent, extent]^2 farthest from every object's footprint circle."""
+    xs = np.linspace(-extent + radius, extent - radius, 41)
+    grid = np.stack(np.meshgrid(xs, xs, indexing="ij"), axis=-1).reshape(-1, 2)
+    clearance = np.full(len(grid), np.inf)
+    for o in scene.objects:
+        r = max(o.half_extents[:2]) * np.sqrt(2.0)
+        clearance = np.minimum(clearance, np.linalg.norm(grid - o.position[:2], axis=1) - r)
+    return grid[np.argmax(clearance)]
+
+
+def scripted_edits(scene: Scene, extent: float) -> tuple[list[dict], Scene]:
+    """Delete 1; move 2 to the freest spot; swap 3 and 4; duplicate 3 into the freest spot; scale 4 by 1.25.
+    Returns the edit dicts and the true edited scene."""
+    edits: list[dict] = []
+
+    def push(edit: dict) -> None:
+        nonlocal scene
+        edits.append(edit)
+        scene = edit_ground_truth(scene, edit)
+
+    push({"op": "delete", "id": 1})
+    for op, node in (("transform", 2), ("swap", None), ("duplicate", 3)):
+        if op == "swap":
+            push({"op": "swap", "a": 3, "b": 4})
+            continue
+        obj = scene.get(node)
+        others = replace(scene, objects=tuple(o for o in scene.objects if o.instance_id != node))
+        target = free_spot(others, extent, max(obj.half_extents[:2]) * np.sqrt(2.0))
+        delta = [float(target[0] - obj.position[0]), float(target[1] - obj.position[1]), 0.0]
+        push({"op": "transform", "id": node, "translate": delta} if op == "transform"
+             else {"op": "duplicate", "id": node, "offset": delta})
+    push({"op": "transform", "id": 4, "scale": 1.25})
+    return edits, scene
+
+
+def frame_metrics(frames: list[Frame], truths: list[Render], max_depth: float) -> dict[str, float]:
+    """psnr, ssim (means over views), depth_mae (non-sky true pixels; both depths clipped to max_depth, sky = max),
+    panoptic_miou (instance ids over all views together)."""
+    def clip(d: np.ndarray) -> np.ndarray:
+        return np.minimum(np.where(np.isfinite(d), d, max_depth), max_depth)
+
+    solid = [np.isfinite(t.depth) for t in truths]
+    errors = np.concatenate([np.abs(clip(f.depth) - clip(t.depth))[m] for f, t, m in zip(frames, truths, solid)])
+    return {"psnr": float(np.mean([psnr(f.rgb, t.rgb) for f, t in zip(frames, truths)])),
+            "ssim": float(np.mean([ssim(f.rgb, t.rgb) for f, t in zip(frames, truths)])),
+            "depth_mae": float(errors.mean()),
+            "panoptic_miou": panoptic_miou(np.stack([f.instance for f in frames]),
+                                           np.stack([t.instance for t in truths]))}
+
+
+def render_views(graph: SceneGraph, intr: Intrinsics, poses: np.ndarray, samples: int, labelled: bool) -> list[Frame]:
+    """Frames of the graph; without node semantics (`labelled` False) every non-background pixel gets id -1."""
+    frames = [render_frame(graph, intr, c2w, samples_per_node=samples) for c2w in poses]
+    if not labelled:
+        for f in frames:
+            f.instance = np.where(f.instance == BACKGROUND_ID, 0, -1)
+    return frames
+
+
+def _tiles(frame: Frame, max_depth: float) -> list[np.ndarray]:
+    return [frame.rgb, depth_image(frame.depth, max_depth), panoptic_image(frame.instance)]
+
+
+def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
+    if cfg.variant != "assist":
+        raise UserError(f"bench assist trains both variants itself; leave variant at 'assist' (got {cfg.variant!r}).")
+    if cfg.scene.n_objects < len(SCRIPTED_IDS):
+        raise UserError(f"bench assist edits objects {SCRIPTED_IDS}; set scene.n_objects >= {len(SCRIPTED_IDS)} "
+                        f"(got {cfg.scene.n_objects}).")
+    max_depth = 2.0 * cfg.scene.camera_radius
+    editor_intr = Intrinsics.from_fov(cfg.eval.editor_size, cfg.eval.editor_size, cfg.scene.fov_deg)
+    figure_pose = ring_path(8, camera_meta(cfg)["camera"])[1]
+    results, tiles, scene_dir = {}, {}, out_dir / "scene"
+    for label in ("assist", "single_field"):
+        run_cfg = replace(cfg, variant=label)
+        task, fit, _ = train_variant(make_task, run_cfg, label=label, device=device, seed=seed, out_dir=out_dir)
+        views, labelled = task.views, label == "assist"
+        edits, edited_scene = scripted_edits(views.scene, cfg.scene.extent)
+        graph = task.graph
+        edited = apply_edits(graph, edits, base_dir=out_dir) if labelled else graph
+        edited_truth = [render(edited_scene, views.intr, c2w) for c2w in views.test_poses]
+        metrics = frame_metrics(render_views(graph, views.intr, views.test_poses, task.samples, labelled),
+                                views.test, max_depth)
+        after = frame_metrics(render_views(edited, views.intr, views.test_poses, task.samples, labelled),
+                              edited_truth, max_depth)
+        metrics.update({f"edited_{k}": v for k, v in after.items()})
+        metrics["render_seconds"] = seconds_per_call(
+            lambda: render_frame(graph, editor_intr, figure_pose, samples_per_node=task.samples),
+            cfg.eval.render_repeats, warmup=1)
+        metrics.update(train_seconds=fit.seconds, seconds_per_step=fit.seconds_per_step)
+        results[label] = metrics
+        for name, g in (("before", graph), ("after", edited)):
+            tiles[label, name] = _tiles(render_views(g, editor_intr, figure_pose[None], task.samples, labelled)[0],
+                                        max_depth)
+        if labelled:
+            save_scene(graph, scene_dir, meta=camera_meta(cfg))
+            (scene_dir / "scene.json").write_text(views.scene.to_json())
+            truths = {"before": views.scene, "after": edited_scene}
+            for name, scene in truths.items():
+                tiles["truth", name] = _tiles(render(scene, editor_intr, figure_pose), max_depth)
+    rows = [tiles[who, when] for when in ("before", "after") for who in ("truth", "assist", "single_field")]
+    figures = [save_grid(rows, out_dir / "renders.png")]
+    shot = _editor_screenshot(scene_dir, out_dir / "editor.png")
+    figures += [shot] if shot else []
+    return {"metrics": results["assist"], "baselines": {"single_field": results["single_field"]},
+            "figures": [str(f.relative_to(out_dir)) for f in figures],
+            "notes": "Held-out views of the generated scene (psnr, ssim, depth_mae: |depth| error on non-sky pixels, "
+                     f"depths clipped at {max_depth:g}; panoptic_miou: instance-id IoU over all views), then the "
+                     f"scripted edits {edits} checked against the generator's render of the same edited scene "
+                     "(edited_*). single_field has no nodes and cannot edit: its edited_* compare its unchanged "
+                     "render with the edited truth, and its panoptic map only separates background from 'scene' "
+                     f"(id -1). render_seconds: one {cfg.eval.editor_size}x{cfg.eval.editor_size} frame. "
+                     "renders.png rows: truth, ASSIST, single field, before then after the edits; columns: RGB, "
+                     "depth, panoptic."}
+
+
+def _editor_screenshot(scene_dir: Path, png: Path) -> Path | None:
+    """A2's editor page on the trained scene, when the editor and chromium are installed (else None)."""
+    try:
+        from inferlab.apps.assist_editor.screenshot import capture_editor_screenshot
+    except ImportError:
+        return None
+    try:
+        return Path(capture_editor_screenshot(scene_dir, png))
+    except UserError:
+        return None
