@@ -56,7 +56,8 @@ def test_pick_selects_the_object_under_the_cursor_and_outlines_it(client):
     after = _png(client.get(f"/render?mode=rgb&w={W}&h={H}"))
     changed = np.argwhere((before != after).any(axis=-1))
     assert len(changed) > 10 and np.abs(changed - [y, x]).max() < 16  # the outline hugs the picked object
-    assert client.post("/pick", json={"x": 0, "y": 0, "w": W, "h": H}).json()["selected"] is None  # sky
+    assert client.post("/pick", json={"x": 0, "y": 0, "w": W, "h": H}).json()["selected"] is None  # background
+    assert client.post("/pick", json={"x": x, "y": y}).json()["picked"] == 2  # size of the last render
 
 
 def test_each_edit_then_undo_and_redo(client):

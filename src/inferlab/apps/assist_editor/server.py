@@ -5,7 +5,8 @@ Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
   GET  /render?mode=&w=&h=    PNG of the current view; mode rgb | depth | panoptic, selected node outlined
   GET  /scene                 state: nodes [{id, class, colour, position, visible, radius, half_height}], selected,
                               can_undo, can_redo, camera {azimuth, elevation, radius, right, forward}
-  POST /pick {x, y, w, h}     select the node under pixel (x, y) of a w x h view -> state with "picked"
+  POST /pick {x, y, w?, h?}   select the node under pixel (x, y) of a w x h view (default: the last rendered
+                              size) -> state with "picked"
   POST /select {id}           select a node by id (null clears)
   POST /edit {op, ...}        one edit dict (ASSIST_API.md)        POST /instruction {text}   language instruction
   POST /undo, POST /redo      POST /save {name?}, POST /load {name}   names inside the scene folder
@@ -29,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from inferlab.apps.assist_editor.images import png_bytes
-from inferlab.apps.assist_editor.session import EditorSession
+from inferlab.apps.assist_editor.session import DEFAULT_SIZE, EditorSession
 from inferlab.errors import UserError
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,8 +39,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 class PickRequest(BaseModel):
     x: int
     y: int
-    w: int
-    h: int
+    w: int | None = None
+    h: int | None = None
 
 
 class SelectRequest(BaseModel):
@@ -85,7 +86,7 @@ def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
         return FileResponse(STATIC_DIR / "index.html")
 
     @app.get("/render")
-    def render(mode: str = "rgb", w: int = Query(256), h: int = Query(192)) -> Response:
+    def render(mode: str = "rgb", w: int = Query(DEFAULT_SIZE[0]), h: int = Query(DEFAULT_SIZE[1])) -> Response:
         return Response(png_bytes(session.image(mode, w, h)), media_type="image/png",
                         headers={"Cache-Control": "no-store"})
 
@@ -95,7 +96,8 @@ def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
 
     @app.post("/pick")
     def pick(req: PickRequest) -> dict:
-        node_id = session.pick(req.x, req.y, req.w, req.h)
+        width, height = session.last_size if req.w is None or req.h is None else (req.w, req.h)
+        node_id = session.pick(req.x, req.y, width, height)
         return {**session.state("nothing under the cursor" if node_id is None else f"picked {node_id}"),
                 "picked": node_id}
 

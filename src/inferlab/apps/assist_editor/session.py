@@ -24,6 +24,8 @@ from inferlab.methods.assist.store import load_scene, read_meta, save_scene
 MAX_UNDO = 100
 MAX_IMAGE_SIDE = 1024
 CACHE_SIZE = 4
+DEFAULT_SIZE = (256, 192)
+"""Image (width, height) of /render without w/h, and of /pick before anything was rendered."""
 
 
 class EditorSession:
@@ -39,6 +41,7 @@ class EditorSession:
         self.undo_stack: list[SceneGraph] = []
         self.redo_stack: list[SceneGraph] = []
         self.version = 0  # bumped on every graph change; part of the render cache key
+        self.last_size = DEFAULT_SIZE  # (width, height) of the last rendered frame
         self._frames: dict[tuple, Frame] = {}
         self._lock = threading.RLock()
 
@@ -134,6 +137,7 @@ class EditorSession:
                                 f"{MAX_IMAGE_SIDE}].")
         with self._lock:
             key = (self.version, self.camera, width, height)
+            self.last_size = (width, height)
             if key not in self._frames:
                 if len(self._frames) >= CACHE_SIZE:
                     self._frames.pop(next(iter(self._frames)))
