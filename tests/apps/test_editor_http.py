@@ -115,6 +115,7 @@ def test_save_and_load_round_trip(client, editor_scene_dir):
     ("/save", {"name": "/tmp/absolute"}, "Bad scene name"),
     ("/load", {"name": "../../etc"}, "Bad scene name"),
     ("/load", {"name": "never_saved"}, "No saved scene"),
+    ("/save", {"name": "graph.json"}, "a file of that name exists"),
     ("/pick", {"x": 500, "y": 1, "w": W, "h": H}, "outside"),
     ("/pick", {"x": "left"}, "Bad request"),
     ("/instruction", {"text": "teleport the cube"}, "Unknown word 'teleport'"),

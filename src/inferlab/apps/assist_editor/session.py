@@ -102,7 +102,13 @@ class EditorSession:
     def save(self, name: str) -> str:
         with self._lock:
             folder = resolve_inside(self.scene_dir, name)
-            save_scene(self.graph, folder, meta=self.meta)
+            if folder.exists() and not folder.is_dir():
+                raise UserError(f"Cannot save to {name!r}: a file of that name exists in the scene folder; "
+                                "choose another name.")
+            try:
+                save_scene(self.graph, folder, meta=self.meta)
+            except OSError as err:
+                raise UserError(f"Cannot save to {name!r}: {err}.") from None
             return f"saved to {folder.relative_to(self.scene_dir)}"
 
     def load(self, name: str) -> str:
