@@ -107,6 +107,17 @@ def test_save_and_load_round_trip(client, editor_scene_dir):
     assert client.post("/undo").json()["nodes"] != loaded["nodes"]  # loading is an undoable step
 
 
+def test_cross_scene_add_reads_only_scenes_inside_the_folder(client):
+    client.post("/edit", json={"op": "transform", "id": 1, "scale": 2.0})
+    client.post("/save", json={"name": "http_donor"})
+    added = client.post("/edit", json={"op": "add", "from_scene": "http_donor", "id": 1, "position": [0, -2, 0.7]})
+    assert added.status_code == 200
+    node = _node(added.json(), 5)
+    assert (node["class"], node["colour"], node["position"]) == ("sphere", "red", [0.0, -2.0, 0.7])
+    outside = client.post("/edit", json={"op": "add", "from_scene": "../elsewhere", "id": 1})
+    assert outside.status_code == 400 and "Bad scene name" in outside.json()["error"]
+
+
 @pytest.mark.parametrize("path,body,fragment", [
     ("/edit", {"op": "explode", "id": 1}, "explode"),
     ("/edit", {"op": "delete", "id": 42}, "42"),
