@@ -43,8 +43,10 @@ def test_render_modes_give_pngs_of_the_asked_size(client):
     assert all(img.shape == (H, W, 3) for img in images.values())
     assert not np.array_equal(images["rgb"], images["panoptic"])
     assert len(np.unique(images["panoptic"].reshape(-1, 3), axis=0)) == 5  # background + 4 objects
-    depth = images["depth"][..., 0]
-    assert depth.max() > 200 and depth[0].mean() < depth[-1].mean() - 50  # near (bottom of the view) is bright
+    session = client.app.state.session
+    distance = session.frame(W, H).depth  # near = bright, linear down to black at twice the orbit radius
+    expected = np.round(np.clip(1.0 - distance / (2.0 * session.camera.radius), 0.0, 1.0) * 255)
+    assert np.abs(images["depth"][..., 0] - expected).max() <= 1 and expected.max() > 100
     assert _png(client.get("/render?mode=rgb&w=32&h=24")).shape == (24, 32, 3)
 
 

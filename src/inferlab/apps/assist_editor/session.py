@@ -154,8 +154,7 @@ class EditorSession:
     def image(self, mode: str, width: int, height: int) -> np.ndarray:
         if mode not in MODES:
             raise UserError(f"Unknown render mode {mode!r}; allowed: {', '.join(MODES)}.")
-        frame = self.frame(width, height)
-        return frame_image(frame.rgb, frame.depth, frame.instance, mode, self.selected)
+        return frame_image(self.frame(width, height), mode, self.selected, max_depth=2.0 * self.camera.radius)
 
     def pick(self, x: int, y: int, width: int, height: int) -> int | None:
         """Select the object under pixel (x, y) of a width x height view (None: background, clears selection)."""
