@@ -24,6 +24,8 @@ EPILOG = """examples:
   inferlab assist edit scenes/s0                    browser editor on http://127.0.0.1:8765/
   inferlab data raven --config all --n 100 --out data/raven --size 80 --answers iraven
   inferlab data raven --split systematicity --n 100 --out data/raven_sys --answers iraven
+  inferlab data pointmaze --maze umaze --steps 100000 --out data/pointmaze-umaze.hdf5
+  inferlab data locomotion --env hopper --steps 30000 --out data/hopper-cem.hdf5
   torchrun --nproc_per_node 2 -m inferlab train lebm --preset tiny    data-parallel (gloo on CPU, nccl on CUDA)
 
 exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC)."""
@@ -91,6 +93,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="candidate sets: raven (one attribute changed) or iraven (balanced bisection tree)")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    pm = data.add_parser("pointmaze", help="D4RL maze2d-style PointMaze wandering (waypoint controller, action "
+                         "noise, rewards of the evaluation goal) as one D4RL-format .hdf5 file")
+    pm.add_argument("--maze", choices=("umaze", "medium"), default="umaze")
+    pm.add_argument("--steps", type=int, required=True, help="env steps in all")
+    pm.add_argument("--episode-len", type=int, help="steps per episode (default: the time limit, 300 / 600)")
+    pm.add_argument("--action-noise", type=float, default=0.5, help="Gaussian action noise std (default: 0.5)")
+    pm.add_argument("--out", required=True, metavar="FILE.hdf5")
+    pm.add_argument("--seed", type=int, default=0)
+    pm.add_argument("--no-progress", action="store_true", help="no progress bar")
+    lo = data.add_parser("locomotion", help="MuJoCo Hopper/HalfCheetah/Walker2d-v5 episodes of a cross-entropy "
+                         "policy search (replay-style returns) as one D4RL-format .hdf5 file")
+    lo.add_argument("--env", choices=("hopper", "halfcheetah", "walker2d"), required=True)
+    lo.add_argument("--steps", type=int, required=True, help="env steps in all")
+    lo.add_argument("--max-episode-steps", type=int, default=1000, help="time limit (default: 1000, as D4RL)")
+    lo.add_argument("--out", required=True, metavar="FILE.hdf5")
+    lo.add_argument("--seed", type=int, default=0)
+    lo.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     a = sub.add_parser("assist", help="ASSIST scenes: build, batch-render after edits, interactive editor")
     assist = a.add_subparsers(dest="assist_command", required=True, metavar="ACTION")
@@ -333,7 +353,36 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_data_offline_rl(args) -> int:
+    """`inferlab data pointmaze|locomotion`: generate, write D4RL-format HDF5, print one JSON line of figures."""
+    import numpy as np
+
+    from inferlab.data.offline_rl import save_d4rl_hdf5
+    from inferlab.eval.rollout import return_stats
+
+    rng, t0 = np.random.default_rng(args.seed), time.perf_counter()
+    if args.dataset == "pointmaze":
+        from inferlab.data.pointmaze import pointmaze_dataset
+
+        trajs = pointmaze_dataset(args.maze, rng, n_steps=args.steps, episode_len=args.episode_len,
+                                  action_noise=args.action_noise, progress=not args.no_progress)
+    else:
+        from inferlab.data.locomotion import locomotion_dataset
+
+        trajs = locomotion_dataset(args.env, rng, n_steps=args.steps, max_episode_steps=args.max_episode_steps,
+                                   progress=not args.no_progress)
+    seconds = time.perf_counter() - t0
+    path = save_d4rl_hdf5(trajs, args.out)
+    stats = {k: round(v, 3) for k, v in return_stats(trajs).items()
+             if k != "success_rate" or args.dataset == "pointmaze"}  # success = any reward: sparse rewards only
+    print(json.dumps({"out": str(path), "episodes": len(trajs), "steps": args.steps, "seconds": round(seconds, 2),
+                      "steps_per_second": round(args.steps / seconds), **stats}))
+    return 0
+
+
 def cmd_data(args) -> int:
+    if args.dataset in ("pointmaze", "locomotion"):
+        return cmd_data_offline_rl(args)
     from inferlab.data.raven import CONFIG_NAMES, write_raven, write_raven_split
     from inferlab.errors import UserError
 

@@ -61,3 +61,18 @@ def test_bad_arguments_raise_user_errors(tmp_path):
         locomotion_dataset("hopper", np.random.default_rng(0), n_steps=10, elites=9)
     with pytest.raises(UserError, match="at least one"):
         save_d4rl_hdf5([], tmp_path / "x.hdf5")
+
+
+def test_cli_writes_a_d4rl_file(tmp_path):
+    import json
+
+    from cli_helpers import run_cli
+
+    out = tmp_path / "hopper.hdf5"
+    proc = run_cli("data", "locomotion", "--env", "hopper", "--steps", "300", "--out", str(out), "--no-progress",
+                   check=True)
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    trajs = load_d4rl_hdf5(out)
+    assert figures["episodes"] == len(trajs) and sum(len(t) for t in trajs) == 300
+    assert figures["return_max"] == pytest.approx(max(t.ret for t in trajs), abs=1e-3)
+    assert "success_rate" not in figures

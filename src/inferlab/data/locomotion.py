@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 import numpy as np
+from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory, d4rl_normalized_score
 from inferlab.errors import UserError
@@ -66,14 +67,14 @@ class ClockLinearPolicy:
 
 def locomotion_dataset(name: str, rng: np.random.Generator, *, n_steps: int, max_episode_steps: int = 1000,
                        population: int = 8, elites: int = 2, obs_std: float = 0.1, drive_std: float = 0.5,
-                       min_std: float = 0.02) -> list[Trajectory]:
+                       min_std: float = 0.02, progress: bool = False) -> list[Trajectory]:
     """Every episode of a cross-entropy search over ClockLinearPolicy weights, `n_steps` env steps in all.
 
     Each round draws `population` weight matrices from N(mean, std^2) (elementwise; at first mean 0 and std
     `obs_std` on the state weights, `drive_std` on the clock and bias weights), rolls each out for one episode
     (reset seeds from `rng`), and refits mean and std (+ `min_std`) to the `elites` highest-return ones. The last
     episode is cut when the budget runs out. Observations (T, obs_dim) and actions (T, act_dim) float32;
-    `terminated` marks falls, cut and time-limited episodes are not terminated.
+    `terminated` marks falls, cut and time-limited episodes are not terminated. `progress` shows a progress bar.
     """
     if n_steps < 1 or max_episode_steps < 1 or not 1 <= elites <= population:
         raise UserError(f"locomotion_dataset needs n_steps >= 1, max_episode_steps >= 1 and 1 <= elites <= "
@@ -86,6 +87,7 @@ def locomotion_dataset(name: str, rng: np.random.Generator, *, n_steps: int, max
     std = np.concatenate([np.full((act_dim, obs_dim), obs_std), np.full((act_dim, 3), drive_std)], axis=1)
     trajectories: list[Trajectory] = []
     steps = 0
+    bar = tqdm(total=n_steps, desc=f"locomotion {env_key(name)}", disable=not progress, mininterval=0.5)
     while steps < n_steps:
         candidates = mean + std * rng.standard_normal((population, *mean.shape))
         returns = []
@@ -98,8 +100,10 @@ def locomotion_dataset(name: str, rng: np.random.Generator, *, n_steps: int, max
                                            episode.actions.astype(np.float32), episode.rewards, episode.terminated))
             returns.append(episode.ret)
             steps += len(episode)
+            bar.update(len(episode))
         best = candidates[np.argsort(returns)[-elites:]]
         mean, std = best.mean(axis=0), best.std(axis=0) + min_std
+    bar.close()
     env.close()
     return trajectories
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory
 from inferlab.errors import UserError
@@ -204,14 +205,16 @@ def make_pointmaze_env(maze: str, *, eval_goal: Cell | None = None,
 
 
 def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, episode_len: int | None = None,
-                      action_noise: float = 0.5, eval_goal: Cell | None = None) -> list[Trajectory]:
+                      action_noise: float = 0.5, eval_goal: Cell | None = None,
+                      progress: bool = False) -> list[Trajectory]:
     """`n_steps` steps of D4RL maze2d-style wandering (module docstring) cut into `episode_len`-step episodes.
 
     The walk starts in a random free cell; each step's action is the WaypointController's plus
     N(0, action_noise^2) noise per coordinate, clipped to [-1, 1] (D4RL's noisy datasets use 0.5). Episodes
     (default length TIME_LIMIT[maze]; the last one may be shorter) all end in a timeout. Per episode:
     observations (T, 4) float32 [x, y, vx, vy] before each step, actions (T, 2) float32, rewards (T,) float32
-    the sparse reward for `eval_goal` (default EVAL_GOAL[maze]) of the state each step ends in.
+    the sparse reward for `eval_goal` (default EVAL_GOAL[maze]) of the state each step ends in. `progress`
+    shows a progress bar.
     """
     maze_map = _check_maze(maze)
     goal_xy = cell_to_xy(maze_map, _goal_cell(maze, maze_map, eval_goal))
@@ -228,7 +231,7 @@ def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, epis
     observations = np.empty((n_steps, 4), dtype=np.float32)
     actions = np.empty((n_steps, 2), dtype=np.float32)
     since_target = length
-    for t in range(n_steps):
+    for t in tqdm(range(n_steps), desc=f"pointmaze {maze}", disable=not progress, mininterval=0.5):
         if since_target >= length or controller.reached(obs[:2]):
             here = xy_to_cell(maze_map, obs[:2])
             controller.set_target(obs[:2], cells[rng.choice([i for i, c in enumerate(cells) if c != here])])
