@@ -140,7 +140,7 @@ def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
 def serve(scene_dir: Path, *, host: str = "127.0.0.1", port: int = 8765) -> None:
     """Run the editor until interrupted (blocking); open http://HOST:PORT/ in a browser."""
     app = make_app(scene_dir)
-    print(f"ASSIST editor on http://{host}:{port}/ (scene {Path(scene_dir).resolve()}); Ctrl+C stops it.")
+    print(f"ASSIST editor on http://{host}:{port}/ (scene {Path(scene_dir).resolve()}); Ctrl+C stops it.", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
