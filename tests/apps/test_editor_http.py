@@ -97,6 +97,8 @@ def test_instruction_applies_all_clauses_or_none(client):
     assert "matches 2 objects: blue cube (id 2), yellow cube (id 4)" in failed.json()["error"]
     assert client.get("/scene").json()["nodes"] == body["nodes"]
     assert client.post("/undo").status_code == 200 and len(client.get("/scene").json()["nodes"]) == 4
+    query = client.post("/instruction", json={"text": "select the yellow cube"}).json()
+    assert query["selected"] == 4 and query["edits"] == [] and not query["can_undo"]
 
 
 def test_save_and_load_round_trip(client, editor_scene_dir):

@@ -131,6 +131,13 @@ def test_ordinals_count_left_to_right_in_the_view_or_by_id(graph):
         apply_instruction(graph, "delete the third cube")
 
 
+def test_queries_name_a_node_without_editing(graph):
+    edits, new, last = apply_instruction(graph, "find the second cube", c2w=FRONT_VIEW)
+    assert edits == [] and last == 2 and new is graph
+    edits, _, last = apply_instruction(graph, "select the cone and move it up by 0.2")
+    assert [e["op"] for e in edits] == ["transform"] and edits[0]["id"] == 5 and last == 5
+
+
 def test_it_names_the_previous_object_or_the_selection(graph):
     edits, _, _ = apply_instruction(graph, "move it up by 0.25", selected=4)
     assert edits[0]["id"] == 4 and edits[0]["translate"] == [0.0, 0.0, 0.25]

@@ -80,6 +80,9 @@ class EditorSession:
                 raise UserError("Empty instruction; try e.g. 'duplicate the red sphere and put it left of the box'.")
             edits, graph, last = apply_instruction(self.graph, text, c2w=self.camera.c2w(), selected=self.selected,
                                                    base_dir=self.scene_dir)
+            if not edits:  # a query only selects
+                self.selected = last
+                return f"{text.strip()!r}: selected {last}", edits
             self._commit(graph, last)
             return f"{text.strip()!r}: " + ", ".join(e["op"] for e in edits), edits
 

@@ -42,6 +42,7 @@ VERBS = {
     "raise": "move", "lift": "move", "lower": "move",
     "rotate": "rotate", "turn": "rotate", "spin": "rotate",
     "scale": "scale", "resize": "scale", "make": "scale", "grow": "scale", "enlarge": "scale", "shrink": "scale",
+    "select": "select", "find": "select", "show": "select", "highlight": "select", "query": "select",
 }
 VERB_DEFAULTS = {"raise": ("dir", "up"), "lift": ("dir", "up"), "lower": ("dir", "down"),
                  "grow": ("size", 1.5), "enlarge": ("size", 1.5), "shrink": ("size", 1 / 1.5)}
@@ -464,8 +465,11 @@ def _expect(clause: Clause, n_refs: int, allowed: set[str]) -> None:
 
 
 def clause_to_edit(clause: Clause, nodes: list[NodeInfo], *, previous: int | None,
-                   c2w: np.ndarray | None) -> tuple[dict, int]:
-    """One grounded clause -> (edit dict, id of the node the clause was about)."""
+                   c2w: np.ndarray | None) -> tuple[dict | None, int]:
+    """One grounded clause -> (edit dict, or None for a query; id of the node the clause was about)."""
+    if clause.verb == "select":
+        _expect(clause, 1, set())
+        return None, ground(clause.referents[0], nodes, previous=previous, c2w=c2w).node_id
     if clause.verb == "swap":
         _expect(clause, 2, set())
         a = ground(clause.referents[0], nodes, previous=previous, c2w=c2w)
@@ -544,7 +548,8 @@ def apply_instruction(graph: SceneGraph, text: str, *, c2w: np.ndarray | None = 
     """Parse, ground and apply an instruction clause by clause.
 
     Returns (edit dicts in order, new graph, id of the last node referred to or created). "it" names the node
-    of the previous clause (the copy, after "duplicate"), or `selected` in the first clause. The edit list
+    of the previous clause (the copy, after "duplicate"), or `selected` in the first clause. A query ("select /
+    find / show the red cube") adds no edit; it only names the node (the editor selects it). The edit list
     replays on `graph` with `edits.apply_edit` to the same result. On any error nothing is returned, so the
     caller keeps `graph` (which no edit modifies in place).
     """
@@ -553,6 +558,9 @@ def apply_instruction(graph: SceneGraph, text: str, *, c2w: np.ndarray | None = 
     previous = selected
     for clause in clauses:
         edit, about = clause_to_edit(clause, node_infos(graph), previous=previous, c2w=c2w)
+        if edit is None:
+            previous = about
+            continue
         graph, new_id = apply_edit(graph, edit, base_dir=base_dir)
         edits.append(edit)
         previous = new_id if new_id is not None else (None if edit["op"] == "delete" else about)
