@@ -225,11 +225,11 @@ def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, epis
     cells = free_cells(maze_map)
     sim = _simulator(maze_map)
     start = cells[rng.integers(len(cells))]
-    obs = sim.reset(seed=int(rng.integers(2**31)), options={"goal_cell": np.array(start),
-                                                           "reset_cell": np.array(start)})[0]["observation"]
+    obs = sim.reset(seed=int(rng.integers(2**31)), options={"reset_cell": np.array(start)})[0]["observation"]
     controller = WaypointController(maze_map, rng)
     observations = np.empty((n_steps, 4), dtype=np.float32)
     actions = np.empty((n_steps, 2), dtype=np.float32)
+    rewards = np.empty(n_steps, dtype=np.float32)
     since_target = length
     for t in tqdm(range(n_steps), desc=f"pointmaze {maze}", disable=not progress, mininterval=0.5):
         if since_target >= length or controller.reached(obs[:2]):
@@ -239,10 +239,9 @@ def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, epis
         action = controller.act(obs[:2], obs[2:]) + action_noise * rng.standard_normal(2)
         observations[t], actions[t] = obs, np.clip(action, -1.0, 1.0)
         obs = sim.point_env.step(actions[t].astype(np.float64))[0]
+        rewards[t] = sparse_reward(obs, goal_xy)
         since_target += 1
     sim.close()
-    next_positions = np.concatenate([observations[1:, :2], obs[None, :2]])
-    rewards = sparse_reward(next_positions, goal_xy)
     return [Trajectory(observations[i:i + length], actions[i:i + length], rewards[i:i + length], terminated=False)
             for i in range(0, n_steps, length)]
 
