@@ -12,6 +12,7 @@ from PIL import Image
 
 from inferlab.apps.assist_editor import make_app
 from inferlab.data.scenes3d import project
+from inferlab.methods.assist.store import build_demo_scene
 
 W, H = 64, 48
 
@@ -160,3 +161,24 @@ def test_page_and_static_files_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'id="view"' in page.text and "/static/editor.js" in page.text
     assert client.get("/static/editor.js").status_code == 200
+
+
+def test_editor_opens_a_trained_scene_and_starts_from_its_cameras(tmp_path):
+    """A few training steps of a tiny scene (A1's builder): the editor loads, renders, edits and saves it."""
+    folder = build_demo_scene(tmp_path / "built", seed=2, progress=False, overrides=(
+        "train.steps=10", "scene.image_size=16", "scene.train_views=2", "scene.test_views=1", "field.resolution=6",
+        "field.ground_resolution=16", "train.batch_size=64", "eval.samples=16"))
+    client = TestClient(make_app(folder, samples_per_node=8))
+    camera = client.app.state.session.camera
+    assert (camera.radius, camera.fov_x_deg, camera.elevation) == (5.0, 45.0, 37.5)  # graph.json meta
+    assert _png(client.get("/render?mode=panoptic&w=24&h=16")).shape == (16, 24, 3)
+    nodes = client.get("/scene").json()["nodes"]
+    first = nodes[0]["id"]
+    client.post("/select", json={"id": first})
+    done = client.post("/instruction", json={"text": "duplicate it and move it left by 0.3"}).json()
+    assert len(done["nodes"]) == len(nodes) + 1 and done["selected"] == max(n["id"] for n in nodes) + 1
+    client.post("/edit", json={"op": "delete", "id": first})
+    assert client.post("/save", json={"name": "edited"}).status_code == 200
+    reopened = TestClient(make_app(folder / "edited"))
+    assert [n["id"] for n in reopened.get("/scene").json()["nodes"]] == [n["id"] for n in done["nodes"][1:]]
+    assert reopened.app.state.session.camera == camera  # the saved copy keeps the camera meta
