@@ -15,7 +15,11 @@ def capture_editor_screenshot(scene_dir: Path, out_png: Path, *, width: int = 32
     """Serve `scene_dir` on a free 127.0.0.1 port, open the page, wait for the first render, save a PNG."""
     if not CHROMIUM.exists():
         raise UserError(f"No chromium at {CHROMIUM}; install it with `make chromium` (Debian package 'chromium').")
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise UserError("capture_editor_screenshot needs the playwright package: pip install -e '.[dev]' "
+                        "(it drives the system chromium; no browser download).") from None
 
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
