@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("scene", metavar="SCENE_DIR")
     ab.add_argument("--preset", default="tiny", help="ASSIST config preset (default: tiny)")
     ab.add_argument("--seed", type=int, default=0, help="scene generator and training seed (default: 0)")
+    ab.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
+                    help="override config fields, e.g. --set train.steps=300 scene.n_objects=5")
     ar = assist.add_parser("render", help="apply an edits file, then write RGB, depth and panoptic PNGs per pose")
     ar.add_argument("scene", metavar="SCENE_DIR")
     ar.add_argument("--edits", metavar="FILE", help="JSON list of edits (see methods/assist/edits.py); none = as is")
@@ -410,7 +412,7 @@ def cmd_assist(args) -> int:
         from inferlab.methods.assist.store import build_demo_scene
 
         t0 = time.perf_counter()
-        build_demo_scene(scene, seed=args.seed, preset=args.preset)
+        build_demo_scene(scene, seed=args.seed, preset=args.preset, overrides=tuple(args.overrides))
         print(json.dumps({"scene": str(scene), "seconds": round(time.perf_counter() - t0, 2)}))
     elif args.assist_command == "render":
         from inferlab.methods.assist.batch import render_batch

@@ -13,6 +13,7 @@ METHOD_MODULES = {
     "damc": "inferlab.methods.damc",
     "emd": "inferlab.methods.emd",
     "alans": "inferlab.methods.alans",
+    "assist": "inferlab.methods.assist",
 }
 
 

@@ -99,8 +99,11 @@ def load_scene(folder: Path) -> SceneGraph:
     return SceneGraph({n.node_id: n for n in nodes})
 
 
-def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny") -> Path:
-    """Generate the scene of `seed`, train its nodes with the ASSIST preset, save it (with scene.json); the folder."""
+def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny", overrides: tuple[str, ...] = (),
+                     progress: bool = True) -> Path:
+    """Generate the scene of `seed`, train its nodes with the ASSIST preset (with `key=value` overrides), save it
+    (with scene.json); returns the folder."""
+    from inferlab.engine.config import apply_overrides
     from inferlab.engine.seed import seed_everything
     from inferlab.engine.trainer import fit
     from inferlab.methods.assist.config import PRESETS
@@ -108,11 +111,11 @@ def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny") -> Pa
 
     if preset not in PRESETS:
         raise UserError(f"Unknown ASSIST preset {preset!r}; presets: {', '.join(PRESETS)}.")
-    cfg = PRESETS[preset]()
+    cfg = apply_overrides(PRESETS[preset](), list(overrides))
     seed_everything(seed)
     task = ASSISTTask(cfg, torch.device("cpu"), seed)
     seed_everything(seed)
-    fit(task, cfg.train, seed=seed, desc="assist build")
+    fit(task, cfg.train, seed=seed, progress=progress, desc="assist build")
     folder = Path(folder)
     save_scene(task.graph, folder, meta=camera_meta(cfg))
     (folder / "scene.json").write_text(task.views.scene.to_json())
