@@ -40,5 +40,7 @@ def bench(cfg: ALANSConfig, device: torch.device, seed: int, out_dir: Path) -> d
                      "generated answer (layout from the better-fitting Position/Number branch, most probable "
                      "Type/Size/Color under the executed operators) equals the true answer. cnn: CNN over whole "
                      "panels + row-relation MLP, answer loss only. ALANS also gets the auxiliary rule loss (as in the "
-                     "paper) and, when loss.attr_weight > 0 (tiny: 1), a loss on ground-truth attributes that the "
-                     "paper does not use: see README."}
+                     "paper); its perception is label-free unless loss.attr_weight > 0 (tiny: 0), which adds a loss "
+                     "on ground-truth attributes that the paper does not use and that answer generation needs: "
+                     "without it the frontend's value indices are an arbitrary relabelling of the levels, so "
+                     "generation_acc stays near 0. See README."}

@@ -40,9 +40,10 @@ class ModelConfig:
 class LossConfig:
     rule_weight: float = 1.0
     """Weight of the auxiliary rule loss (-log P(operator group of the ground-truth rule)), as in the paper."""
-    attr_weight: float = 1.0
-    """Weight of a perception loss on ground-truth attributes of all 16 panels. 0 = the paper (frontend learned
-    from the answer and rule losses only; the official code starts from pretrained checkpoints instead)."""
+    attr_weight: float = 0.0
+    """Weight of a perception loss on ground-truth attributes (exist per slot, Type/Size/Color per entity) of all 16
+    panels. 0 = label-free, as in the paper (the frontend learns from the answer and rule losses only); 1 grounds
+    the frontend's value indices in the generator's levels, which answer generation needs (see README)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def paper() -> ALANSConfig:
     img_size), 10k problems, long training (official main.py: Adam ~1e-4, batch 32)."""
     return ALANSConfig(data=DataConfig(train_problems=10000, image_size=160, crop_size=32, panel_size=80),
                        model=ModelConfig(channels=32),
-                       loss=LossConfig(rule_weight=1.0, attr_weight=0.0),
+                       loss=LossConfig(rule_weight=1.0),
                        optim=OptimConfig(lr=1e-4),
                        train=TrainConfig(steps=60_000, batch_size=32, log_every=100, checkpoint_every=1000,
                                          eval_every=5000),
