@@ -17,7 +17,13 @@ from inferlab.data.scenes3d import project
 W, H = 160, 120
 READY = "#view[data-state=ready]"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (make chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _chromium_installed():
+    """A missing browser is a broken setup, not a reason to skip: `make setup` installs it."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make chromium` (Debian's chromium; playwright drives it).")
 
 
 def _view(page) -> np.ndarray:
