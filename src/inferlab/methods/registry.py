@@ -14,6 +14,7 @@ METHOD_MODULES = {
     "emd": "inferlab.methods.emd",
     "alans": "inferlab.methods.alans",
     "assist": "inferlab.methods.assist",
+    "lpt": "inferlab.methods.lpt",
 }
 
 
