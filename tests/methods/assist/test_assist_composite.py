@@ -8,7 +8,7 @@ import torch
 
 from inferlab.methods.assist.composite import composite, ray_box_intersect, sort_samples, stratified_depths
 from inferlab.methods.assist.graph import SceneGraph
-from inferlab.methods.assist.render import render_rays
+from inferlab.methods.assist.render import render_rays, render_rays_sparse
 
 
 def test_ray_box_intersect_entry_exit_miss_and_inside():
@@ -96,3 +96,16 @@ def test_scaling_a_node_keeps_its_opacity(constant_node, background):
     big = graph.transform(1, scale=3.0)
     after = render_rays(big.objects(), big.background, o, d)["node_weights"][0, 1].item()
     assert before == pytest.approx(1 - np.exp(-0.5), abs=1e-4) and after == pytest.approx(before, abs=1e-4)
+
+
+def test_sparse_rendering_equals_the_dense_one(graph):
+    gen = torch.Generator().manual_seed(1)
+    origins = torch.tensor([0.0, -6.0, 3.0]) + 0.5 * torch.randn(300, 3, generator=gen)
+    dirs = torch.nn.functional.normalize(torch.tensor([0.0, 1.0, -0.4]) + 0.4 * torch.randn(300, 3, generator=gen),
+                                         dim=1)
+    dense = render_rays(graph.objects(), graph.background, origins, dirs)
+    sparse = render_rays_sparse(graph.objects(), graph.background, origins, dirs)
+    hits = (dense["node_weights"][:, 1:].sum(1) > 0.5).sum()
+    assert 20 < hits < 280  # both kinds of rays are present
+    for key in dense:
+        assert torch.allclose(dense[key], sparse[key], atol=1e-5, equal_nan=True), key

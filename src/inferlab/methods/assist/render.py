@@ -27,14 +27,19 @@ OPAQUE_DELTA = 1.0e10
 """Interval of the background sample: alpha = 1 - exp(-1 * 1e10) = 1 exactly, with finite gradients."""
 
 
+def _local_rays(node: SceneNode, origins: torch.Tensor, dirs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """World rays (N, 3) in the node's local frame (x_l = T^-1 x_w; directions not renormalised, so t is shared),
+    and its box half extents as a tensor."""
+    w2l = torch.as_tensor(np.linalg.inv(node.transform), dtype=origins.dtype, device=origins.device)
+    half = torch.as_tensor(node.half_extents, dtype=origins.dtype, device=origins.device)
+    return origins @ w2l[:3, :3].t() + w2l[:3, 3], dirs @ w2l[:3, :3].t(), half
+
+
 def _node_samples(node: SceneNode, origins: torch.Tensor, dirs: torch.Tensor, n: int, jitter: bool,
                   ) -> tuple[torch.Tensor, ...]:
     """t, sigma_world, rgb, delta of `n` samples per ray inside the node's box; (N, n) each ((N, n, 3) for rgb).
     Rays missing the box get t = FAR + 1 and sigma = 0 and cost no field evaluation."""
-    w2l = torch.as_tensor(np.linalg.inv(node.transform), dtype=origins.dtype, device=origins.device)
-    o_l = origins @ w2l[:3, :3].t() + w2l[:3, 3]  # (N, 3)
-    d_l = dirs @ w2l[:3, :3].t()
-    half = torch.as_tensor(node.half_extents, dtype=origins.dtype, device=origins.device)
+    o_l, d_l, half = _local_rays(node, origins, dirs)
     t_near, t_far, hit = ray_box_intersect(o_l, d_l, half)
     idx = hit.nonzero().squeeze(-1)
     t_hit, delta_hit = stratified_depths(t_near[idx], t_far[idx], n, jitter=jitter)  # (Nh, n)
@@ -51,15 +56,19 @@ def _node_samples(node: SceneNode, origins: torch.Tensor, dirs: torch.Tensor, n:
 
 
 def render_rays(objects: Sequence[SceneNode], background: SceneNode, origins: torch.Tensor, dirs: torch.Tensor, *,
-                samples_per_node: int = 32, jitter: bool = False) -> dict[str, torch.Tensor]:
+                samples_per_node: int = 32, jitter: bool = False,
+                frozen_background: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """Composite the background and `objects` along world rays (N, 3) (unit directions).
 
-    Returns rgb (N, 3), depth (N,), sky (N,) (the sky's weight), node_weights (N, 1 + len(objects)) with column 0
+    `frozen_background` (N,) bool marks rays whose background colour gets no gradient (training: pixels of an
+    object, where the ground behind it is unseen, so it must not learn the object's colour). Returns rgb (N, 3), depth (N,), sky (N,) (the sky's weight), node_weights (N, 1 + len(objects)) with column 0
     the background and column k the k-th object of `objects`. Differentiable in every field's parameters.
     """
     parts = [_node_samples(node, origins, dirs, samples_per_node, jitter) for node in objects]
     t_bg, rgb_bg, ground = background.field(origins, dirs)
     t_bg = torch.where(ground, t_bg, torch.full_like(t_bg, FAR))
+    if frozen_background is not None:
+        rgb_bg = torch.where(frozen_background.unsqueeze(-1), rgb_bg.detach(), rgb_bg)
     ones = torch.ones_like(t_bg).unsqueeze(-1)
     t = torch.cat([t_bg.unsqueeze(-1), *(p[0] for p in parts)], dim=1)  # (N, 1 + K n)
     sigma = torch.cat([ones, *(p[1] for p in parts)], dim=1)
@@ -75,6 +84,25 @@ def render_rays(objects: Sequence[SceneNode], background: SceneNode, origins: to
     depth = (out["weights"] * solid * t).sum(dim=1) / solid_weight.clamp_min(1e-8)
     depth = torch.where(sky >= 0.5, torch.full_like(depth, float("inf")), depth)
     return {"rgb": out["rgb"], "depth": depth, "sky": sky, "node_weights": out["node_weights"]}
+
+
+def render_rays_sparse(objects: Sequence[SceneNode], background: SceneNode, origins: torch.Tensor,
+                       dirs: torch.Tensor, *, samples_per_node: int = 32) -> dict[str, torch.Tensor]:
+    """`render_rays` without sampling, sorting or compositing the rays that cross no box (they see only the
+    background): the same outputs, several times faster for views where objects cover a small part."""
+    hit = torch.zeros(len(origins), dtype=torch.bool, device=origins.device)
+    for node in objects:
+        hit |= ray_box_intersect(*_local_rays(node, origins, dirs))[2]
+    inside = render_rays(objects, background, origins[hit], dirs[hit], samples_per_node=samples_per_node)
+    outside = render_rays([], background, origins[~hit], dirs[~hit])
+    out = {}
+    for key, value in inside.items():
+        full = torch.zeros(len(origins), *value.shape[1:], dtype=value.dtype, device=value.device)
+        full[hit] = value
+        missed = outside[key]
+        full[~hit] = missed if key != "node_weights" else torch.nn.functional.pad(missed, (0, value.shape[1] - 1))
+        out[key] = full
+    return out
 
 
 @dataclass
@@ -106,8 +134,8 @@ def render_world_rays(graph: SceneGraph, origins: np.ndarray, dirs: np.ndarray, 
     d_all = torch.as_tensor(dirs.reshape(-1, 3), dtype=torch.float32)
     rgb, depth, slot = [], [], []
     for start in range(0, len(o_all), chunk):
-        out = render_rays(objects, graph.background, o_all[start:start + chunk].to(device),
-                          d_all[start:start + chunk].to(device), samples_per_node=samples_per_node)
+        out = render_rays_sparse(objects, graph.background, o_all[start:start + chunk].to(device),
+                                 d_all[start:start + chunk].to(device), samples_per_node=samples_per_node)
         rgb.append(out["rgb"].clamp(0, 1).cpu())
         depth.append(out["depth"].cpu())
         slot.append(out["node_weights"].argmax(dim=1).cpu())

@@ -73,12 +73,15 @@ class ASSISTTask(TrainTask):
     def state_objects(self) -> dict:
         return {"fields": self.fields, "opt": self.opt, "schedule": self.schedule}
 
-    def render(self, origins: torch.Tensor, dirs: torch.Tensor, jitter: bool) -> dict[str, torch.Tensor]:
+    def render(self, origins: torch.Tensor, dirs: torch.Tensor, jitter: bool,
+               frozen_background: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         return render_rays(self.graph.objects(), self.graph.background, origins.to(self.device),
-                           dirs.to(self.device), samples_per_node=self.samples, jitter=jitter)
+                           dirs.to(self.device), samples_per_node=self.samples, jitter=jitter,
+                           frozen_background=frozen_background)
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
-        out = self.render(batch[:, :3], batch[:, 3:6], jitter=True)
+        on_object = (batch[:, 9] > 0).to(self.device)  # the ground behind an object's pixel is never seen
+        out = self.render(batch[:, :3], batch[:, 3:6], jitter=True, frozen_background=on_object)
         rgb_loss = (out["rgb"] - batch[:, 6:9].to(self.device)).pow(2).mean()
         loss, logs = rgb_loss, {"rgb_mse": rgb_loss.item()}
         if self.cfg.variant == "assist":
