@@ -131,7 +131,7 @@ class IntegerBackend(nn.Module):
         residual, pred = induce_and_execute(expected_rep(probs, space), self.reg)
         op_probs = torch.softmax(-self.op_scale * residual / unit, dim=-1)
         per_op = torch.softmax(-self.scale * sq(pred[:, :, None] - space[None, None]) / unit, dim=-1)  # (B, 5, K)
-        top = pred[torch.arange(pred.shape[0]), op_probs.argmax(-1)]
+        top = pred[torch.arange(pred.shape[0], device=pred.device), op_probs.argmax(-1)]
         return {"op_probs": op_probs, "value_probs": (op_probs[..., None] * per_op).sum(1), "pred": top,
                 "fit": (residual / unit).min(-1).values}
 

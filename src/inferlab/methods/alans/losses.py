@@ -14,7 +14,8 @@ EPS = 1e-6
 
 def group_nll(actions: torch.Tensor, groups: tuple[tuple[int, ...], ...], target: torch.Tensor) -> torch.Tensor:
     """-log P(rule group) where P(group) = sum of its actions' probabilities: actions (B, A), target (B,) with -1
-    for 'not supervised' -> (B,) (0 where unsupervised)."""
+    for 'not supervised' -> (B,) (0 where unsupervised). Actions past A are absent (Number has no 'inconsistent'
+    action, so that group has mass 0 and is never a Number target)."""
     mass = torch.stack([actions[:, [i for i in g if i < actions.shape[1]]].sum(-1) for g in groups], -1)
     nll = -torch.log(mass.gather(1, target.clamp_min(0)[:, None]).squeeze(1) + EPS)
     return torch.where(target >= 0, nll, torch.zeros_like(nll))

@@ -91,7 +91,7 @@ class ALANS(nn.Module):
             if "select" in comp:
                 from_position = comp["Position"]["slot_probs"][..., 1] > 0.5  # (B, n)
                 count = comp["Number"]["value_probs"].argmax(-1) + 1  # (B,)
-                from_number = torch.arange(from_position.shape[-1]) < count[:, None]
+                from_number = torch.arange(from_position.shape[-1], device=count.device) < count[:, None]
                 use_position = comp["select"][:, 0] >= comp["select"][:, 1]
                 dec["slots"] = torch.where(use_position[:, None], from_position, from_number)
                 dec["by_position"] = use_position
