@@ -11,7 +11,7 @@ def guarded_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: f
     """Backward + step; a non-finite loss stops training instead of corrupting the weights.
     With clip > 0 the gradient norm of `params` is clipped to it first."""
     if not torch.isfinite(loss):
-        raise DivergenceError(name, f"is {float(loss)}")
+        raise DivergenceError(name, f"is {float(loss.detach())}")
     opt.zero_grad(set_to_none=True)
     loss.backward()
     if clip > 0:
