@@ -25,15 +25,17 @@ def bench(cfg: EMDConfig, device: torch.device, seed: int, out_dir: Path) -> dic
 
     toy = tiny_toy()
     toy_cfg = replace(toy, data=replace(toy.data, name=cfg.eval.toy), emd=cfg.emd, optim=cfg.optim,
-                      train=replace(cfg.train, steps=min(toy.train.steps, cfg.train.steps)), eval=cfg.eval)
+                      train=replace(cfg.train, steps=min(toy.train.steps, cfg.train.steps)),
+                      eval=replace(cfg.eval, samples=cfg.eval.toy_samples))
     results: dict[str, dict] = {name: {} for name in (*STUDENTS, "teacher")}
     figures: list[str] = []
     for run_cfg, suffix in ((cfg, ""), (toy_cfg, "_toy")):
         train = load_dataset(run_cfg.data.name, n=run_cfg.data.n, seed=seed, split="train")
-        evaluator = SampleEvaluator(run_cfg.data.name, train, n=cfg.eval.samples, seed=seed)
+        evaluator = SampleEvaluator(run_cfg.data.name, train, n=run_cfg.eval.samples, seed=seed)
         t_cfg = teacher_config(run_cfg, train)
-        teacher, t_fit, _ = train_variant(lambda c, d, _ctx, _s: TeacherTask(c, train, evaluator, d, cfg.eval.samples),
-                                          t_cfg, label=f"teacher{suffix}", device=device, seed=seed, out_dir=out_dir)
+        make_teacher = lambda c, d, _ctx, _s: TeacherTask(c, train, evaluator, d, run_cfg.eval.samples)  # noqa: E731
+        teacher, t_fit, _ = train_variant(make_teacher, t_cfg, label=f"teacher{suffix}", device=device, seed=seed,
+                                          out_dir=out_dir)
         tasks = {"teacher": teacher}
         results["teacher"].update(_renamed(t_fit.metrics), **{f"train_seconds{suffix}": t_fit.seconds})
         for name in STUDENTS:
@@ -63,8 +65,8 @@ def bench(cfg: EMDConfig, device: torch.device, seed: int, out_dir: Path) -> dic
             "notes": f"One EDM teacher per dataset; both students start from it and get the same seed and updates. "
                      f"emd: K={cfg.emd.langevin_steps} Langevin steps; diff_instruct: K=0. fd: Frechet distance on "
                      f"in-project classifier features vs the digits training set (lower is better). mmd, "
-                     f"mode_coverage (of 25), hq_ratio: {cfg.eval.toy}. teacher: {t.sampler} sampler, "
-                     f"N={t.sample_steps} noise levels, nfe evaluations. speedup = teacher N-step / student one-step "
+                     f"mode_coverage (of 25), hq_ratio: {cfg.eval.toy}, {cfg.eval.toy_samples} samples. "
+                     f"teacher: {t.sampler} sampler, N={t.sample_steps} noise levels, nfe evaluations. speedup = teacher N-step / student one-step "
                      f"sampling time for {cfg.eval.timing_batch} digits; grad_var_ratio = variance of the student's "
                      f"gradient with noise cancellation off / on."}
 

@@ -101,6 +101,9 @@ class EvalConfig:
     """Generated samples per evaluation (FD on digits; MMD and modes on 2-D toys)."""
     toy: str = "toy2d:25gaussians"
     """The 2-D toy `bench` distils besides cfg.data (unconditional teacher)."""
+    toy_samples: int = 5000
+    """Samples for the toy's MMD and mode counts (a mode counts with >= ceil(0.01 N / 25) samples within 3 sd).
+    With 1000, a one-step student's count swings by several modes between seeds at equal quality."""
     timing_batch: int = 256
     """Batch for the teacher vs student sampling-time comparison."""
     grad_var_repeats: int = 32
