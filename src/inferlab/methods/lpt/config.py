@@ -9,6 +9,7 @@ dropout 0.3, UNet1D(dim=16, dim_mults=(1, 2, 4, 8))).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal
 
 from inferlab.engine.trainer import TrainConfig
@@ -77,6 +78,8 @@ class LatentConfig:
     """Posterior Langevin steps per update on each trajectory's persistent chain (official z_n_iters)."""
     plan_steps: int = 20
     """Langevin steps on p(y*|z) p(z) at test time (official z_n_iters_eval)."""
+    plan_noise: bool = True
+    """Langevin noise in test-time planning (official z_with_noise); False = gradient descent on the energy."""
     return_coef: float = 1.0
     """lambda in the posterior energy's return term lambda * (y - r(z))^2 (official reward_coefficient)."""
     reward_weight: float = 0.25
@@ -100,6 +103,9 @@ class EvalConfig:
     target: float = 0.0
     """Target return y* to condition on; 0 = the env default (maze: the best return in the data; Connect Four:
     +1, a win; locomotion: the official env_targets)."""
+    sample_actions: bool = True
+    """Discrete actions: sample from the policy's softmax (as the Decision Transformer on Atari); False = argmax.
+    Continuous actions are always the tanh mean (official LPT evaluation)."""
     curve_points: int = 4
     """Targets on the return-vs-target curve (bench), evenly spaced over the data's return range."""
     curve_episodes: int = 4
@@ -117,14 +123,14 @@ class LPTConfig:
 
 
 def tiny() -> LPTConfig:
-    """Grid U-maze (and Connect Four in the bench): width 32, one layer, 2 latent tokens, a two-level UNet of
-    width 8, 200 updates of 16 trajectories."""
+    """Grid U-maze with 20-step episodes (and Connect Four in the bench): width 32, one layer, 2 latent tokens, a
+    two-level UNet of width 8, 300 updates of 16 trajectories; the official Langevin and loss settings."""
     return LPTConfig(
-        data=DataConfig(env="gridmaze", episodes=200, max_len=200),
+        data=DataConfig(env="gridmaze", episodes=200, maze_episode_len=20, max_len=200),
         model=ModelConfig(d_model=32, layers=1, heads=2, context_len=0, dropout=0.1, n_latent=2, unet_dim=8,
                           unet_mults=(1, 2), unet_attn_dim=8, return_hidden=64, return_dropout=0.1),
         optim=OptimConfig(lr=2e-3),
-        train=TrainConfig(steps=200, batch_size=16, log_every=25, checkpoint_every=200, eval_every=0),
+        train=TrainConfig(steps=300, batch_size=16, log_every=25, checkpoint_every=300, eval_every=0),
         eval=EvalConfig(samples=20, curve_points=4, curve_episodes=4))
 
 
@@ -143,11 +149,11 @@ PAPER_MAX_LEN = {"gridmaze": 300, "pointmaze_umaze": 300, "pointmaze_medium": 60
 
 
 def paper(env: str = "hopper") -> LPTConfig:
-    """The official per-environment settings (scripts/config.py) for `env`; 2000 epochs of batch 500 become
-    steps below (change train.steps to match your dataset's size)."""
+    """The official per-environment settings (scripts/config.py) for `env` (presets paper_<env>; plain `paper` is
+    hopper); the official 2000 epochs of batch 500 become train.steps (set it to your dataset's size)."""
     layers, heads, width, context, lr = PAPER_ENV[env]
     return LPTConfig(
-        data=DataConfig(env=env, episodes=1000, max_len=PAPER_MAX_LEN[env]),
+        data=DataConfig(env=env, episodes=1000, env_steps=1_000_000, max_len=PAPER_MAX_LEN[env]),
         model=ModelConfig(d_model=width, layers=layers, heads=heads, context_len=context),
         optim=OptimConfig(lr=lr),
         train=TrainConfig(steps=100_000, batch_size=500, log_every=100, checkpoint_every=1000, eval_every=10_000),
@@ -159,4 +165,4 @@ def with_env(cfg: LPTConfig, env: str) -> LPTConfig:
     return replace(cfg, data=replace(cfg.data, env=env))
 
 
-PRESETS = {"tiny": tiny, "paper": paper}
+PRESETS = {"tiny": tiny, "paper": paper, **{f"paper_{env}": partial(paper, env) for env in ENVS}}

@@ -62,11 +62,11 @@ def sample_posterior(batch: dict[str, torch.Tensor], z0: torch.Tensor, model: Tr
 
 
 def infer_plan(target: torch.Tensor, z0: torch.Tensor, plan: LatentPlan, *, steps: int, step_size: float,
-               return_coef: float) -> torch.Tensor:
+               return_coef: float, noise: bool = True) -> torch.Tensor:
     """z = U(z0) with z0 from Langevin on p(y* | z) p(z0) started at z0 (B, K, C): the plan for return target (B,)."""
     with eval_mode(plan):
         z0, _ = langevin_sample(lambda z: plan_energy(z, target, plan, return_coef), z0, steps, step_size,
-                                name="LPT planning Langevin")
+                                noise=noise, name="LPT planning Langevin")
         with torch.no_grad():
             return plan.prior(z0)
 

@@ -16,7 +16,8 @@ from inferlab.methods.lpt.sequences import SequenceData
 
 
 class SequencePolicy:
-    """Acts greedily: argmax over (legal) discrete actions, the tanh mean for continuous ones.
+    """Discrete actions: sampled from the softmax over legal actions (`sample`) or its argmax; continuous: the
+    tanh mean.
 
     `make_plan()` -> z (1, K, C) is called at each reset (LPT); `tap` supplies the last reward to DT's
     return-to-go R_{t+1} = R_t - r_t / scale, starting from R_1 = target / scale. Wall times of planning and of
@@ -24,10 +25,11 @@ class SequencePolicy:
     """
 
     def __init__(self, model: TrajectoryGPT, data: SequenceData, *, act_dim: int, max_len: int, target: float,
-                 make_plan: Callable[[], torch.Tensor] | None = None, tap: RewardTap | None = None,
+                 sample: bool, make_plan: Callable[[], torch.Tensor] | None = None, tap: RewardTap | None = None,
                  legal_actions: Callable[[np.ndarray], np.ndarray] | None = None):
         self.model, self.data, self.act_dim, self.max_len = model, data, act_dim, max_len
         self.target, self.make_plan, self.tap, self.legal_actions = target, make_plan, tap, legal_actions
+        self.sample = sample
         self.device = next(model.parameters()).device
         self.plan_seconds = self.act_seconds = 0.0
         self.episodes = self.steps = 0
@@ -59,7 +61,7 @@ class SequencePolicy:
         if self.model.discrete:
             if self.legal_actions is not None:
                 out = out.masked_fill(~torch.as_tensor(self.legal_actions(obs)), float("-inf"))
-            action: Any = int(out.argmax())
+            action: Any = int(torch.multinomial(out.softmax(-1), 1)) if self.sample else int(out.argmax())
             self.actions[-1] = F.one_hot(torch.tensor(action), self.act_dim).float()
         else:
             self.actions[-1] = out

@@ -100,12 +100,13 @@ class LPTTask(TrainTask):
         y = torch.tensor([target / self.seqs.return_scale], device=self.device)
         start = self.plan.chains[self.best_traj][None].clone()
         return infer_plan(y, start, self.plan, steps=lc.plan_steps, step_size=lc.step_size,
-                          return_coef=lc.return_coef)
+                          return_coef=lc.return_coef, noise=lc.plan_noise)
 
     def policy(self, target: float, env: RewardTap) -> SequencePolicy:
         p = self.problem
+        plan = (lambda: self.make_plan(target)) if self.plan else None
         return SequencePolicy(self.model, self.seqs, act_dim=p.act_dim, max_len=self.seqs.states.shape[1],
-                              target=target, make_plan=(lambda: self.make_plan(target)) if self.plan else None,
+                              target=target, sample=self.cfg.eval.sample_actions, make_plan=plan,
                               tap=env if self.model.conditioning == "return" else None,
                               legal_actions=p.legal_actions)
 

@@ -85,9 +85,11 @@ class UNet1d(nn.Module):
         for i, (c_in, c_out) in enumerate(zip(dims[:-1], dims[1:])):
             last = i == len(mults) - 1
             self.downs.append(nn.ModuleList([
-                ResBlock(c_in, c_in, groups), ResBlock(c_in, c_in, groups), SignalAttention(c_in, linear=True, dim_head=attn_dim),
+                ResBlock(c_in, c_in, groups), ResBlock(c_in, c_in, groups),
+                SignalAttention(c_in, linear=True, dim_head=attn_dim),
                 nn.Conv1d(c_in, c_out, 3, padding=1) if last else nn.Conv1d(c_in, c_out, 4, 2, 1)]))
-        self.mid = nn.Sequential(ResBlock(dims[-1], dims[-1], groups), SignalAttention(dims[-1], linear=False, dim_head=attn_dim),
+        self.mid = nn.Sequential(ResBlock(dims[-1], dims[-1], groups),
+                                 SignalAttention(dims[-1], linear=False, dim_head=attn_dim),
                                  ResBlock(dims[-1], dims[-1], groups))
         for i, (c_in, c_out) in enumerate(reversed(list(zip(dims[:-1], dims[1:])))):
             last = i == len(mults) - 1
