@@ -22,7 +22,8 @@ SMALL = FieldConfig(resolution=4, channels=2, hidden=4, ground_resolution=8, box
 
 @pytest.mark.parametrize("edit,message", [
     ({"id": 1}, 'must be an object with an "op"'),
-    ({"op": "explode", "id": 1}, "unknown op 'explode'; allowed ops: delete, duplicate, transform, swap, add"),
+    ({"op": "explode", "id": 1}, "unknown op 'explode'; allowed ops: delete, duplicate, transform, swap, add, vis"),
+    ({"op": "visibility", "id": 1, "visible": "no"}, "'visible' must be true or false"),
     ({"op": "duplicate"}, "op 'duplicate' needs key\\(s\\) id"),
     ({"op": "delete", "id": 1, "colour": "red"}, "unknown key\\(s\\) colour; allowed: id"),
     ({"op": "delete", "id": "1"}, "'id' must be a whole-number node id"),
@@ -43,6 +44,10 @@ def test_each_op_on_the_graph(graph, tmp_path):
     assert g.position(2).tolist() == [0.0, 1.5, 0.5]
     g, _ = apply_edit(g, {"op": "delete", "id": 1}, base_dir=tmp_path)
     assert [n.node_id for n in g.objects()] == [2, 3, 4]
+    hidden, _ = apply_edit(g, {"op": "visibility", "id": 3, "visible": False}, base_dir=tmp_path)
+    assert [n.node_id for n in hidden.objects()] == [2, 4] and 3 in hidden.nodes
+    shown, _ = apply_edit(hidden, {"op": "visibility", "id": 3, "visible": True}, base_dir=tmp_path)
+    assert [n.node_id for n in shown.objects()] == [2, 3, 4]
 
 
 def test_cross_scene_add_and_swap_from_a_folder(graph, tmp_path):

@@ -63,7 +63,7 @@ def scripted_edits(scene: Scene, extent: float) -> tuple[list[dict], Scene]:
         obj = scene.get(node)
         others = replace(scene, objects=tuple(o for o in scene.objects if o.instance_id != node))
         target = free_spot(others, extent, max(obj.half_extents[:2]) * np.sqrt(2.0))
-        delta = [float(target[0] - obj.position[0]), float(target[1] - obj.position[1]), 0.0]
+        delta = [round(float(target[0] - obj.position[0]), 3), round(float(target[1] - obj.position[1]), 3), 0.0]
         push({"op": "transform", "id": node, "translate": delta} if op == "transform"
              else {"op": "duplicate", "id": node, "offset": delta})
     push({"op": "transform", "id": 4, "scale": 1.25})
@@ -71,14 +71,17 @@ def scripted_edits(scene: Scene, extent: float) -> tuple[list[dict], Scene]:
 
 
 def frame_metrics(frames: list[Frame], truths: list[Render], max_depth: float) -> dict[str, float]:
-    """psnr, ssim (means over views), depth_mae (non-sky true pixels; both depths clipped to max_depth, sky = max),
-    panoptic_miou (instance ids over all views together)."""
+    """psnr, ssim (means over views), object_psnr (over the true objects' pixels of all views), depth_mae (non-sky
+    true pixels; both depths clipped to max_depth, sky = max), panoptic_miou (instance ids over all views)."""
     def clip(d: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(np.isfinite(d), d, max_depth), max_depth)
 
     solid = [np.isfinite(t.depth) for t in truths]
+    on_objects = [t.instance > 0 for t in truths]
     errors = np.concatenate([np.abs(clip(f.depth) - clip(t.depth))[m] for f, t, m in zip(frames, truths, solid)])
     return {"psnr": float(np.mean([psnr(f.rgb, t.rgb) for f, t in zip(frames, truths)])),
+            "object_psnr": psnr(np.concatenate([f.rgb[m] for f, m in zip(frames, on_objects)]),
+                                np.concatenate([t.rgb[m] for t, m in zip(truths, on_objects)])),
             "ssim": float(np.mean([ssim(f.rgb, t.rgb) for f, t in zip(frames, truths)])),
             "depth_mae": float(errors.mean()),
             "panoptic_miou": panoptic_miou(np.stack([f.instance for f in frames]),
@@ -141,7 +144,8 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
     figures += [shot] if shot else []
     return {"metrics": results["assist"], "baselines": {"single_field": results["single_field"]},
             "figures": [str(f.relative_to(out_dir)) for f in figures],
-            "notes": "Held-out views of the generated scene (psnr, ssim, depth_mae: |depth| error on non-sky pixels, "
+            "notes": "Held-out views of the generated scene (psnr, ssim, object_psnr: PSNR over the true objects' "
+                     "pixels only, depth_mae: |depth| error on non-sky pixels, "
                      f"depths clipped at {max_depth:g}; panoptic_miou: instance-id IoU over all views), then the "
                      f"scripted edits {edits} checked against the generator's render of the same edited scene "
                      "(edited_*). single_field has no nodes and cannot edit: its edited_* compare its unchanged "

@@ -5,6 +5,7 @@
     {"op": "transform", "id": 2, "translate": [dx, dy, dz], "rotate_deg": 0, "scale": 1}
     {"op": "swap", "a": 1, "b": 4}                                   (+ "from_scene": b comes from that scene)
     {"op": "add", "from_scene": "path/to/other_scene", "id": 2, "position": [x, y, z]}
+    {"op": "visibility", "id": 2, "visible": false}                  (hide / show without deleting)
 `from_scene` is a scene folder, relative to `base_dir` (the edits file's folder) unless absolute; `position` is
 the world centre of the added node's box (default: where it stood in its own scene).
 """
@@ -28,6 +29,7 @@ EDIT_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "transform": (("id",), ("translate", "rotate_deg", "scale")),
     "swap": (("a", "b"), ("from_scene",)),
     "add": (("from_scene", "id"), ("position",)),
+    "visibility": (("id", "visible"), ()),
 }
 """op -> (required keys, optional keys) besides "op"."""
 
@@ -59,6 +61,8 @@ def validate_edit(edit: object, where: str = "edit") -> dict:
     for key in ("rotate_deg", "scale"):
         if key in edit and not _is_number(edit[key]):
             raise UserError(f"{where}: {key!r} must be a number, got {edit[key]!r}.")
+    if "visible" in edit and not isinstance(edit["visible"], bool):
+        raise UserError(f"{where}: 'visible' must be true or false, got {edit['visible']!r}.")
     if "from_scene" in edit and not isinstance(edit["from_scene"], str):
         raise UserError(f"{where}: 'from_scene' must be a path string, got {edit['from_scene']!r}.")
     return edit
@@ -84,6 +88,8 @@ def apply_edit(graph: SceneGraph, edit: dict, *, base_dir: Path) -> tuple[SceneG
     if op == "transform":
         return graph.transform(e["id"], translate=e.get("translate", (0.0, 0.0, 0.0)),
                                rotate_deg=float(e.get("rotate_deg", 0.0)), scale=float(e.get("scale", 1.0))), None
+    if op == "visibility":
+        return graph.set_visible(e["id"], e["visible"]), None
     if op == "swap":
         other = load_scene(scene_path(e["from_scene"], base_dir)) if "from_scene" in e else None
         return graph.swap(e["a"], e["b"], other), None
@@ -130,6 +136,8 @@ def edit_ground_truth(scene: Scene, edit: dict, *, base_dir: Path | None = None)
         scene = scale_object(scene, e["id"], float(e.get("scale", 1.0)))
         return move_object(scene, e["id"], tuple(e.get("translate", (0.0, 0.0, 0.0))),
                            np.radians(float(e.get("rotate_deg", 0.0))))
+    if op == "visibility":  # the generator's scene has no hidden objects: hiding is deleting from the picture
+        return scene if e["visible"] else delete_object(scene, e["id"])
     if op == "swap" and "from_scene" not in e:
         return swap_objects(scene, e["a"], e["b"])
     other = _other_scene(e["from_scene"], base_dir or Path("."))

@@ -145,6 +145,10 @@ class SceneGraph:
         self._object(node_id, "delete")
         return self._with(drop=(node_id,))
 
+    def set_visible(self, node_id: int, visible: bool) -> SceneGraph:
+        """Hide a node (kept in the graph, not rendered, not in `objects()`) or show it again."""
+        return self._with(self._object(node_id, "hide or show").clone(visible=bool(visible)))
+
     def transform(self, node_id: int, *, translate=(0.0, 0.0, 0.0), rotate_deg: float = 0.0,
                   scale: float = 1.0) -> SceneGraph:
         """Scale by `scale` about the bottom centre of the node's box (a node on the ground stays on it), rotate by
