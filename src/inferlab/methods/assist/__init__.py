@@ -1,4 +1,4 @@
-"""ASSIST: interactive scene nodes for scalable and realistic indoor simulation (Li et al., arXiv 2311.06211).
+"""ASSIST: interactive scene nodes for scalable and realistic indoor simulation (arXiv 2311.06211).
 
 A scene is a graph of nodes (background + objects), each with its own radiance field in its own bounding box,
 rendered together by compositing every node's samples along each ray; edits move, copy, delete or swap nodes
@@ -14,7 +14,7 @@ from inferlab.methods.registry import MethodSpec
 SPEC = MethodSpec(
     name="assist",
     summary="editable scene of object nodes with their own radiance fields, compositional volume rendering with "
-            "panoptic masks (Li et al. 2023)",
+            "panoptic masks (arXiv 2311.06211)",
     config_cls=ASSISTConfig,
     presets=PRESETS,
     make_task=make_task,

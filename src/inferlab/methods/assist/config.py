@@ -1,5 +1,5 @@
-"""ASSIST configuration and presets (Li, Wu, Chen, Sun, Zhou & Zhou, "ASSIST: Interactive Scene Nodes for Scalable
-and Realistic Indoor Simulation", arXiv 2311.06211)."""
+"""ASSIST configuration and presets ("ASSIST: Interactive Scene Nodes for Scalable and Realistic Indoor Simulation",
+arXiv 2311.06211)."""
 
 from __future__ import annotations
 
