@@ -7,8 +7,9 @@ rendered together by compositing every node's samples along each ray; edits move
 
 from __future__ import annotations
 
-from inferlab.methods.assist.bench import bench, make_task
+from inferlab.methods.assist.bench import bench
 from inferlab.methods.assist.config import PRESETS, ASSISTConfig
+from inferlab.methods.assist.train import make_task
 from inferlab.methods.registry import MethodSpec
 
 SPEC = MethodSpec(

@@ -24,14 +24,10 @@ from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
 from inferlab.methods.assist.images import depth_image, panoptic_image, save_grid
 from inferlab.methods.assist.render import Frame, render_frame
 from inferlab.methods.assist.store import camera_meta, save_scene
-from inferlab.methods.assist.train import ASSISTTask
+from inferlab.methods.assist.train import make_task
 
 SCRIPTED_IDS = (1, 2, 3, 4)
 """The scripted edits touch these object ids, so the bench needs scene.n_objects >= 4."""
-
-
-def make_task(cfg: ASSISTConfig, device: torch.device, dist_ctx, seed: int) -> ASSISTTask:
-    return ASSISTTask(cfg, device, seed)
 
 
 def free_spot(scene: Scene, extent: float, radius: float) -> np.ndarray:

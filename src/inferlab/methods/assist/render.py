@@ -60,9 +60,10 @@ def render_rays(objects: Sequence[SceneNode], background: SceneNode, origins: to
                 frozen_background: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """Composite the background and `objects` along world rays (N, 3) (unit directions).
 
-    `frozen_background` (N,) bool marks rays whose background colour gets no gradient (training: pixels of an
-    object, where the ground behind it is unseen, so it must not learn the object's colour). Returns rgb (N, 3), depth (N,), sky (N,) (the sky's weight), node_weights (N, 1 + len(objects)) with column 0
+    Returns rgb (N, 3), depth (N,), sky (N,) (the sky's weight), node_weights (N, 1 + len(objects)) with column 0
     the background and column k the k-th object of `objects`. Differentiable in every field's parameters.
+    `frozen_background` (N,) bool marks rays whose background colour gets no gradient (training: pixels of an
+    object, where the ground behind it is unseen, so it must not learn the object's colour).
     """
     parts = [_node_samples(node, origins, dirs, samples_per_node, jitter) for node in objects]
     t_bg, rgb_bg, ground = background.field(origins, dirs)
@@ -118,7 +119,8 @@ class Frame:
 
 
 def _field_device(graph: SceneGraph) -> torch.device:
-    return next(graph.background.field.parameters()).device
+    param = next(graph.background.field.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
 
 
 @torch.no_grad()

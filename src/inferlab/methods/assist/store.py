@@ -85,8 +85,9 @@ def _load_node(folder: Path, entry: dict, i: int) -> SceneNode:
         feature = torch.tensor(entry["feature"], dtype=torch.float32)
     except (TypeError, ValueError) as err:
         raise UserError(f"{where}: half_extents, transform and feature must be numbers ({err}).") from None
-    if half.shape != (3,) or transform.shape != (4, 4) or not (np.isfinite(half).all() and np.isfinite(transform).all()):
-        raise UserError(f"{where}: half_extents must be 3 numbers and transform a 4x4 matrix.")
+    finite = np.isfinite(half).all() and np.isfinite(transform).all()
+    if half.shape != (3,) or transform.shape != (4, 4) or not finite:
+        raise UserError(f"{where}: half_extents must be 3 finite numbers and transform a finite 4x4 matrix.")
     return SceneNode(int(entry["id"]), str(entry["class_name"]), str(entry["colour"]), feature, field, half,
                      transform, bool(entry["visible"]))
 

@@ -18,6 +18,7 @@ from torch import nn
 
 from inferlab.core.optim import guarded_step
 from inferlab.data.scenes3d import Intrinsics, camera_rays, look_at
+from inferlab.engine.distributed import DistContext
 from inferlab.engine.task import TrainTask
 from inferlab.eval.image_quality import psnr
 from inferlab.eval.images import save_image_grid
@@ -118,3 +119,8 @@ class ASSISTTask(TrainTask):
 
     def write_samples(self, folder: Path, step: int) -> None:
         save_image_grid(self.sample(8), folder / f"samples_{step:06d}.png", nrow=4, upscale=2)
+
+
+def make_task(cfg: ASSISTConfig, device: torch.device, dist_ctx: DistContext, seed: int) -> ASSISTTask:
+    """The registry's task builder (one process: the rays of a scene are few, no data parallelism)."""
+    return ASSISTTask(cfg, device, seed)
