@@ -88,14 +88,17 @@ def render_rays(objects: Sequence[SceneNode], background: SceneNode, origins: to
 
 
 def render_rays_sparse(objects: Sequence[SceneNode], background: SceneNode, origins: torch.Tensor,
-                       dirs: torch.Tensor, *, samples_per_node: int = 32) -> dict[str, torch.Tensor]:
+                       dirs: torch.Tensor, *, samples_per_node: int = 32, jitter: bool = False,
+                       frozen_background: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """`render_rays` without sampling, sorting or compositing the rays that cross no box (they see only the
-    background): the same outputs, several times faster for views where objects cover a small part."""
+    background): the same outputs (and gradients), several times faster where objects cover a small part."""
     hit = torch.zeros(len(origins), dtype=torch.bool, device=origins.device)
     for node in objects:
         hit |= ray_box_intersect(*_local_rays(node, origins, dirs))[2]
-    inside = render_rays(objects, background, origins[hit], dirs[hit], samples_per_node=samples_per_node)
-    outside = render_rays([], background, origins[~hit], dirs[~hit])
+    frozen = (None, None) if frozen_background is None else (frozen_background[hit], frozen_background[~hit])
+    inside = render_rays(objects, background, origins[hit], dirs[hit], samples_per_node=samples_per_node,
+                         jitter=jitter, frozen_background=frozen[0])
+    outside = render_rays([], background, origins[~hit], dirs[~hit], frozen_background=frozen[1])
     out = {}
     for key, value in inside.items():
         full = torch.zeros(len(origins), *value.shape[1:], dtype=value.dtype, device=value.device)

@@ -20,12 +20,13 @@ from inferlab.core.optim import guarded_step
 from inferlab.data.scenes3d import Intrinsics, camera_rays, look_at
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.task import TrainTask
+from inferlab.errors import UserError
 from inferlab.eval.image_quality import psnr
 from inferlab.eval.images import save_image_grid
 from inferlab.methods.assist.config import ASSISTConfig
 from inferlab.methods.assist.data import TARGET, graph_from_scene, make_scene_views, whole_scene_node
 from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
-from inferlab.methods.assist.render import render_rays
+from inferlab.methods.assist.render import render_rays_sparse
 
 GRID_PARAMETERS = ("grid", "texture", "sky_bias", "sky_dir")
 """Parameters trained with optim.grid_lr (explicit grids, texture, sky); the rest (decoders, MLPs) use optim.net_lr."""
@@ -41,6 +42,8 @@ class ASSISTTask(TrainTask):
     """`data` holds the training rays (V H W, 10); a batch is a set of rays rendered compositionally."""
 
     def __init__(self, cfg: ASSISTConfig, device: torch.device, seed: int):
+        if cfg.variant not in ("assist", "single_field"):
+            raise UserError(f"variant={cfg.variant!r}: allowed: assist, single_field.")
         self.cfg, self.device = cfg, device
         self.views = make_scene_views(cfg.scene, seed)
         self.data = self.views.train_rays
@@ -76,9 +79,9 @@ class ASSISTTask(TrainTask):
 
     def render(self, origins: torch.Tensor, dirs: torch.Tensor, jitter: bool,
                frozen_background: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-        return render_rays(self.graph.objects(), self.graph.background, origins.to(self.device),
-                           dirs.to(self.device), samples_per_node=self.samples, jitter=jitter,
-                           frozen_background=frozen_background)
+        return render_rays_sparse(self.graph.objects(), self.graph.background, origins.to(self.device),
+                                  dirs.to(self.device), samples_per_node=self.samples, jitter=jitter,
+                                  frozen_background=frozen_background)
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         on_object = (batch[:, 9] > 0).to(self.device)  # the ground behind an object's pixel is never seen
