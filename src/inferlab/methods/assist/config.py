@@ -38,14 +38,19 @@ class SceneConfig:
 class FieldConfig:
     """Every object node's field (fields.py) and the background's ground texture."""
 
-    kind: Literal["grid", "voxel", "mlp"] = "grid"
-    """grid: feature grid + tiny decoder; voxel: (sigma, rgb) grid; mlp: positional encoding + MLP."""
+    kind: Literal["grid", "voxel", "hash", "mlp"] = "grid"
+    """grid: feature grid + tiny decoder; voxel: (sigma, rgb) grid; hash: multiresolution hash encoding + tiny
+    decoder; mlp: positional encoding + MLP."""
     resolution: int = 16
-    """Grid vertices per side (grid, voxel)."""
+    """Grid vertices per side (grid, voxel); twice this is the finest hash level."""
+    hash_levels: int = 6
+    """Levels of the hash kind (4 vertices per side up to 2 x resolution)."""
+    hash_table_log2: int = 12
+    """log2 of the entries per level of the hash kind."""
     channels: int = 8
     """Feature channels of the grid kind."""
     hidden: int = 32
-    """Hidden units of the decoder (grid) or of the MLP (mlp)."""
+    """Hidden units of the decoder (grid, hash) or of the MLP (mlp)."""
     frequencies: int = 4
     """Positional-encoding octaves of the mlp kind."""
     mlp_layers: int = 3

@@ -63,6 +63,9 @@ def object_field_spec(cfg: FieldConfig) -> dict:
         return {"kind": "grid", "resolution": cfg.resolution, "channels": cfg.channels, "hidden": cfg.hidden, **common}
     if cfg.kind == "voxel":
         return {"kind": "voxel", "resolution": cfg.resolution, **common}
+    if cfg.kind == "hash":
+        return {"kind": "hash", "resolution": 2 * cfg.resolution, "levels": cfg.hash_levels,
+                "table_log2": cfg.hash_table_log2, "hidden": cfg.hidden, **common}
     return {"kind": "mlp", "frequencies": cfg.frequencies, "hidden": cfg.hidden, "layers": cfg.mlp_layers, **common}
 
 
@@ -87,8 +90,9 @@ def graph_from_scene(scene: Scene, cfg: FieldConfig) -> SceneGraph:
 
 
 def whole_scene_node(scene: Scene, cfg: FieldConfig) -> SceneNode:
-    """The single-field baseline's one node: a box over every object (no instance semantics), its grid given as
-    many parameters as all object grids together (resolution x n_objects^(1/3))."""
+    """The single-field baseline's one node: a box over every object (no instance semantics), its grid given about
+    as many parameters as all object grids together (resolution x n_objects^(1/3); hash tables n_objects x larger;
+    the mlp kind keeps its size)."""
     corners = []
     for o in scene.objects:
         he = np.asarray(o.half_extents)
@@ -100,6 +104,8 @@ def whole_scene_node(scene: Scene, cfg: FieldConfig) -> SceneNode:
     transform[:3, 3] = (lo + hi) / 2
     half = (hi - lo) / 2 * (1.0 + cfg.box_margin)
     spec = object_field_spec(cfg)
-    if "resolution" in spec:
+    if spec["kind"] == "hash":
+        spec["table_log2"] += int(round(np.log2(len(scene.objects))))
+    elif "resolution" in spec:
         spec["resolution"] = int(round(cfg.resolution * len(scene.objects) ** (1 / 3)))
     return SceneNode(1, "background", "", semantic_feature("background", ""), make_field(spec), half, transform)

@@ -5,6 +5,7 @@ density sigma >= 0 (per unit of local length) and a colour in [0, 1]^3. The scen
 colour does not depend on the view direction. Kinds (README: timing comparison):
   grid    dense feature grid, trilinear `grid_sample`, tiny MLP decoder (DVGO / Plenoxels-style; default)
   voxel   dense grid of (sigma, rgb) directly, trilinear, no decoder
+  hash    multiresolution hash encoding (Instant-NGP, Mueller et al. 2022) + tiny MLP decoder
   mlp     NeRF-style MLP on a sinusoidal positional encoding of u
 The background node's field is `GroundSkyField`: an opaque ground plane z = 0 with a learned texture, and a sky
 colour that depends on the ray direction.
@@ -68,6 +69,52 @@ class VoxelField(nn.Module):
         return _density(out[:, 0], self.density_scale), torch.sigmoid(out[:, 1:])
 
 
+HASH_PRIMES = (1, 2654435761, 805459861)
+"""Instant-NGP's spatial hash: h(c) = (c_x * 1 xor c_y * 2654435761 xor c_z * 805459861) mod T."""
+
+
+class HashGridField(nn.Module):
+    """Multiresolution hash encoding (Mueller et al. 2022): `levels` grids from 4 to `resolution` vertices per side
+    (geometric growth), each vertex's F = 2 features looked up in its level's table of T = 2^table_log2 entries
+    (direct indexing where the level has at most T vertices, the spatial hash otherwise), trilinear per level,
+    concatenated, then Linear(2 levels, hidden) - ReLU - Linear(hidden, 4) -> (sigma, rgb)."""
+
+    def __init__(self, *, resolution: int = 32, levels: int = 6, table_log2: int = 12, hidden: int = 32,
+                 density_scale: float = 50.0):
+        super().__init__()
+        self.spec = {"kind": "hash", "resolution": resolution, "levels": levels, "table_log2": table_log2,
+                     "hidden": hidden, "density_scale": density_scale}
+        growth = (resolution / 4.0) ** (1.0 / max(levels - 1, 1))
+        self.resolutions = [int(round(4 * growth**level)) for level in range(levels)]
+        self.table_size = 2**table_log2
+        self.table = nn.Parameter(torch.empty(levels, self.table_size, 2).uniform_(-1e-4, 1e-4))
+        self.decoder = nn.Sequential(nn.Linear(2 * levels, hidden), nn.ReLU(), nn.Linear(hidden, 4))
+        self.register_buffer("primes", torch.tensor(HASH_PRIMES), persistent=False)
+        self.register_buffer("corners", torch.tensor([[i >> 2 & 1, i >> 1 & 1, i & 1] for i in range(8)]),
+                             persistent=False)
+        self.density_scale = density_scale
+
+    def _index(self, c: torch.Tensor, res: int) -> torch.Tensor:
+        """Table rows of integer vertices c (..., 3) on a level with res vertices per side."""
+        if res**3 <= self.table_size:
+            return c[..., 0] + res * (c[..., 1] + res * c[..., 2])
+        h = c * self.primes
+        return torch.bitwise_xor(torch.bitwise_xor(h[..., 0], h[..., 1]), h[..., 2]) % self.table_size
+
+    def forward(self, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        features = []
+        for level, res in enumerate(self.resolutions):
+            x = (u.clamp(-1, 1) + 1) / 2 * (res - 1)  # (M, 3) in vertex units
+            base = x.floor().long().clamp(max=res - 2)
+            frac = x - base  # (M, 3)
+            c = base.unsqueeze(1) + self.corners  # (M, 8, 3)
+            w = torch.where(self.corners.bool(), frac.unsqueeze(1), 1 - frac.unsqueeze(1)).prod(-1)  # (M, 8)
+            rows = self.table[level][self._index(c, res)]  # (M, 8, 2)
+            features.append((w.unsqueeze(-1) * rows).sum(1))
+        out = self.decoder(torch.cat(features, dim=-1))
+        return _density(out[:, 0], self.density_scale), torch.sigmoid(out[:, 1:])
+
+
 class MLPField(nn.Module):
     """NeRF-style: gamma(u) = (u, sin(2^k pi u), cos(2^k pi u))_{k < frequencies}, then an MLP -> (sigma, rgb)."""
 
@@ -128,7 +175,8 @@ class GroundSkyField(nn.Module):
         return t, torch.sigmoid(torch.where(hit.unsqueeze(-1), ground, sky)), hit
 
 
-FIELD_KINDS = {"grid": GridField, "voxel": VoxelField, "mlp": MLPField, "ground_sky": GroundSkyField}
+FIELD_KINDS = {"grid": GridField, "voxel": VoxelField, "hash": HashGridField, "mlp": MLPField,
+               "ground_sky": GroundSkyField}
 
 
 def make_field(spec: dict) -> nn.Module:

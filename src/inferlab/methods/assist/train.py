@@ -28,8 +28,8 @@ from inferlab.methods.assist.data import TARGET, graph_from_scene, make_scene_vi
 from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
 from inferlab.methods.assist.render import render_rays_sparse
 
-GRID_PARAMETERS = ("grid", "texture", "sky_bias", "sky_dir")
-"""Parameters trained with optim.grid_lr (explicit grids, texture, sky); the rest (decoders, MLPs) use optim.net_lr."""
+GRID_PARAMETERS = ("grid", "table", "texture", "sky_bias", "sky_dir")
+"""Parameters trained with optim.grid_lr (grids, hash tables, texture, sky); the rest (decoders, MLPs) use net_lr."""
 
 
 def instance_mask_loss(node_weights: torch.Tensor, target_slot: torch.Tensor) -> torch.Tensor:
