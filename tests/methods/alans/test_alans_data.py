@@ -1,10 +1,15 @@
-"""ALANS's in-run splits: crops per slot of each split's configuration, labels and rule groups."""
+"""ALANS's in-run splits: crops per slot of each split's configuration, labels and rule groups; every RAVEN
+configuration through the model."""
 
+import numpy as np
 import torch
 
+from inferlab.data.raven import CONFIGURATIONS, generate_problem
 from inferlab.data.raven.problem import Component
+from inferlab.data.raven.render import render_panels
 from inferlab.data.raven.rules import Rule
-from inferlab.methods.alans.data import INCONSISTENT, make_split, rule_groups
+from inferlab.methods.alans.data import INCONSISTENT, crop_slots, make_split, rule_groups, slot_boxes
+from inferlab.methods.alans.model import ALANS
 
 
 def test_splits_have_one_crop_per_slot_of_their_configuration():
@@ -30,3 +35,18 @@ def test_rule_groups_follow_the_operators_and_mark_inconsistent_attributes():
     assert groups.tolist() == [[0, -1, INCONSISTENT, 2, 3]]
     one_slot = rule_groups(rules, [(two,)] * 8, (1,))
     assert one_slot[0, :2].tolist() == [-1, -1]  # one slot: no Number/Position reasoning
+
+
+def test_every_configuration_runs_through_the_model():
+    """Crops of every RAVEN configuration (one per slot of every component) go through ALANS per component."""
+    model = ALANS(channels=4).eval()
+    for name, config in CONFIGURATIONS.items():
+        problem = generate_problem(name, np.random.default_rng(0), "iraven")
+        images = torch.from_numpy(render_panels(problem.context + problem.candidates, config, 48))
+        crops = crop_slots(images, slot_boxes(config, 48), 12)  # (16, S, 12, 12)
+        n_slots = tuple(lay.n_slots for lay in config.layouts)
+        assert crops.shape == (16, sum(n_slots), 12, 12), name
+        with torch.no_grad():
+            out = model(crops[None, :, :, None].float() / 127.5 - 1, n_slots)
+        assert out["scores"].shape == (1, 8) and torch.isfinite(out["scores"]).all(), name
+        assert len(model.decode(out)) == len(n_slots)
