@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -68,6 +70,7 @@ def test_goal_env_dict_observations_are_stored_flat():
 
     gym.register_envs(gymnasium_robotics)
     env = gym.make("PointMaze_UMaze-v3")
+    os.remove(env.unwrapped.tmp_xml_file_path)  # gymnasium-robotics leaves its generated MJCF file behind
 
     class Still:
         def reset(self) -> None:
