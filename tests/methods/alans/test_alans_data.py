@@ -8,7 +8,7 @@ from inferlab.data.raven import CONFIGURATIONS, generate_problem
 from inferlab.data.raven.problem import Component
 from inferlab.data.raven.render import render_panels
 from inferlab.data.raven.rules import Rule
-from inferlab.methods.alans.data import INCONSISTENT, crop_slots, make_split, rule_groups, slot_boxes
+from inferlab.methods.alans.data import INCONSISTENT, covered_boxes, crop_slots, make_split, rule_groups, slot_boxes
 from inferlab.methods.alans.model import ALANS
 
 
@@ -43,10 +43,21 @@ def test_every_configuration_runs_through_the_model():
     for name, config in CONFIGURATIONS.items():
         problem = generate_problem(name, np.random.default_rng(0), "iraven")
         images = torch.from_numpy(render_panels(problem.context + problem.candidates, config, 48))
-        crops = crop_slots(images, slot_boxes(config, 48), 12)  # (16, S, 12, 12)
+        crops = crop_slots(images, slot_boxes(config, 48), 12, covered_boxes(config, 48))  # (16, S, 12, 12)
         n_slots = tuple(lay.n_slots for lay in config.layouts)
         assert crops.shape == (16, sum(n_slots), 12, 12), name
         with torch.no_grad():
             out = model(crops[None, :, :, None].float() / 127.5 - 1, n_slots)
         assert out["scores"].shape == (1, 8) and torch.isfinite(out["scores"]).all(), name
         assert len(model.decode(out)) == len(n_slots)
+
+
+def test_out_crops_do_not_show_in_entities():
+    config = CONFIGURATIONS["in_distribute_four_out_center_single"]
+    covered = covered_boxes(config, 96)
+    assert len(covered[0]) == 4 and all(not c for c in covered[1:])  # the Out slot covers the four In slots
+    assert not any(covered_boxes(CONFIGURATIONS["left_center_single_right_center_single"], 96))
+    images = torch.zeros(1, 96, 96, dtype=torch.uint8)  # black everywhere
+    crops = crop_slots(images, slot_boxes(config, 96), 24, covered)
+    out_crop, in_crop = crops[0, 0].float(), crops[0, 1].float()
+    assert out_crop.mean() > 0 and out_crop.mean() < 255 and in_crop.max() == 0  # In region whitened in Out only

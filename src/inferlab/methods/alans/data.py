@@ -87,11 +87,32 @@ def slot_boxes(config: Configuration, size: int) -> list[tuple[int, int, int, in
     return boxes
 
 
-def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], crop: int) -> torch.Tensor:
-    """Per-position crops, each resized to crop x crop (area averaging): (..., S, S) uint8 -> (..., n_slots, c, c)."""
+def covered_boxes(config: Configuration, size: int) -> list[list[tuple[int, int, int, int]]]:
+    """Per slot (as slot_boxes), the boxes of later components' slots that lie inside it: an Out entity's crop must
+    not show the In entities, so they are whitened first (as the official loader does for O-IC / O-IG)."""
+    boxes, owner = slot_boxes(config, size), [c for c, lay in enumerate(config.layouts) for _ in lay.slots]
+
+    def inside(inner, outer) -> bool:
+        return (inner[0] >= outer[0] and inner[1] >= outer[1] and inner[0] + inner[2] <= outer[0] + outer[2]
+                and inner[1] + inner[3] <= outer[1] + outer[3])
+
+    return [[b for b, o in zip(boxes, owner) if o > own and inside(b, box)] for box, own in zip(boxes, owner)]
+
+
+def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], crop: int,
+               covered: list[list[tuple[int, int, int, int]]] | None = None) -> torch.Tensor:
+    """Per-position crops, each resized to crop x crop (area averaging), with the `covered` boxes of each slot
+    whitened first: (..., S, S) uint8 -> (..., n_slots, c, c)."""
     lead = images.shape[:-2]
     flat = images.reshape(-1, 1, *images.shape[-2:]).float()
-    out = [F.interpolate(flat[..., t:t + h, l:l + w], size=(crop, crop), mode="area") for t, l, h, w in boxes]
+    out = []
+    for i, (t, l, h, w) in enumerate(boxes):
+        view = flat
+        if covered and covered[i]:
+            view = flat.clone()
+            for ct, cl, ch, cw in covered[i]:
+                view[..., ct:ct + ch, cl:cl + cw] = 255.0
+        out.append(F.interpolate(view[..., t:t + h, l:l + w], size=(crop, crop), mode="area"))
     return torch.stack(out, 1).round().clamp(0, 255).to(torch.uint8).reshape(*lead, len(boxes), crop, crop)
 
 
@@ -105,7 +126,7 @@ def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) 
     part = TRAIN if split == "train" else SPLITS[split]
     config = CONFIGURATIONS[part.config]
     n_slots = tuple(lay.n_slots for lay in config.layouts)
-    boxes, whole = slot_boxes(config, size), [(0, 0, size, size)]
+    boxes, covered, whole = slot_boxes(config, size), covered_boxes(config, size), [(0, 0, size, size)]
     rng = np.random.default_rng([seed, 0 if split == "train" else 1 + SPLIT_NAMES.index(split)])
     panels = torch.empty((n, 16, panel, panel), dtype=torch.uint8)
     crops = torch.empty((n, 16, len(boxes), crop, crop), dtype=torch.uint8)
@@ -117,7 +138,7 @@ def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) 
         prob = generate_problem(config, rng, "iraven", accept=part.accept)
         drawn = prob.context + prob.candidates
         images = torch.from_numpy(render_panels(drawn, config, size))
-        crops[i] = crop_slots(images, boxes, crop)
+        crops[i] = crop_slots(images, boxes, crop, covered)
         panels[i] = crop_slots(images, whole, panel)[:, 0]
         exist[i], attrs[i] = panel_labels(drawn, len(boxes))
         groups[i] = rule_groups(prob.rules, prob.context, n_slots)
