@@ -9,27 +9,17 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from inferlab.data.scenes3d import Intrinsics, look_at
+from inferlab.data.scenes3d import Intrinsics
 from inferlab.errors import UserError
+from inferlab.methods.assist.config import SceneConfig
+from inferlab.methods.assist.data import ring_path, scene_camera
 from inferlab.methods.assist.edits import apply_edits, load_edits
 from inferlab.methods.assist.images import save_frame_pngs
 from inferlab.methods.assist.render import render_frame
 from inferlab.methods.assist.store import load_scene, read_meta
 
-DEFAULT_CAMERA = {"fov_deg": 45.0, "radius": 5.0, "target": [0.0, 0.0, 0.3], "elevation_deg": [15.0, 60.0]}
-RING_ELEVATION = 35.0
-"""Elevation (degrees) of `ring:N` camera paths."""
-
-
-def ring_path(n: int, camera: dict) -> np.ndarray:
-    """(n, 4, 4) poses evenly around the target at RING_ELEVATION, at the scene's training camera distance."""
-    target = np.asarray(camera["target"], dtype=np.float64)
-    el = np.radians(RING_ELEVATION)
-    poses = []
-    for az in 2 * np.pi * np.arange(n) / n:
-        eye = target + camera["radius"] * np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
-        poses.append(look_at(eye, target))
-    return np.stack(poses)
+DEFAULT_CAMERA = scene_camera(SceneConfig())
+"""Cameras for a scene folder whose graph.json has no camera meta."""
 
 
 def camera_path(spec: str, camera: dict, size: int) -> tuple[Intrinsics, np.ndarray]:

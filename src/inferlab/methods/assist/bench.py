@@ -17,8 +17,8 @@ from inferlab.data.scenes3d import Intrinsics, Render, Scene, render
 from inferlab.engine.bench import seconds_per_call, train_variant
 from inferlab.errors import UserError
 from inferlab.eval.image_quality import panoptic_miou, psnr, ssim
-from inferlab.methods.assist.batch import ring_path
 from inferlab.methods.assist.config import ASSISTConfig
+from inferlab.methods.assist.data import ring_path, scene_camera
 from inferlab.methods.assist.edits import apply_edits, edit_ground_truth
 from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
 from inferlab.methods.assist.images import depth_image, panoptic_image, save_grid
@@ -105,7 +105,7 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
                         f"(got {cfg.scene.n_objects}).")
     max_depth = 2.0 * cfg.scene.camera_radius
     editor_intr = Intrinsics.from_fov(cfg.eval.editor_size, cfg.eval.editor_size, cfg.scene.fov_deg)
-    figure_pose = ring_path(8, camera_meta(cfg)["camera"])[1]
+    figure_pose = ring_path(8, scene_camera(cfg.scene))[1]
     results, tiles, scene_dir = {}, {}, out_dir / "scene"
     for label in ("assist", "single_field"):
         run_cfg = replace(cfg, variant=label)

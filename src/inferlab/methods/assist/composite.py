@@ -32,12 +32,12 @@ def ray_box_intersect(origins: torch.Tensor, dirs: torch.Tensor, half_extents: t
     return t_near, t_far, t_far > t_near
 
 
-def stratified_depths(t_near: torch.Tensor, t_far: torch.Tensor, n: int, *, jitter: bool,
-                      generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def stratified_depths(t_near: torch.Tensor, t_far: torch.Tensor, n: int, *,
+                      jitter: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """n samples per ray in [t_near, t_far]: t_i = t_near + (i + u_i) / n (t_far - t_near), u_i ~ U(0, 1) with
-    jitter (training) or u_i = 1/2 (rendering); every sample's interval is delta = (t_far - t_near) / n.
+    jitter (training; torch's global generator) or u_i = 1/2 (rendering); each interval is delta = (t_far - t_near) / n.
     Returns t (N, n) and delta (N, n)."""
-    u = (torch.rand(len(t_near), n, generator=generator, device=t_near.device) if jitter
+    u = (torch.rand(len(t_near), n, device=t_near.device) if jitter
          else torch.full((len(t_near), n), 0.5, device=t_near.device))
     span = (t_far - t_near).unsqueeze(-1)  # (N, 1)
     steps = torch.arange(n, device=t_near.device, dtype=t_near.dtype)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from inferlab.data.scenes3d import (
-    Intrinsics, Render, Scene, SceneObject, camera_rays, generate_scene, hemisphere_poses, render,
+    Intrinsics, Render, Scene, SceneObject, camera_rays, generate_scene, hemisphere_poses, look_at, render,
 )
 from inferlab.methods.assist.config import FieldConfig, SceneConfig
 from inferlab.methods.assist.fields import GroundSkyField, make_field
@@ -20,6 +20,8 @@ from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph, SceneNode, 
 
 TARGET = (0.0, 0.0, 0.3)
 """Every camera looks at this point."""
+RING_ELEVATION = 35.0
+"""Elevation (degrees) of ring camera paths (`ring_path`)."""
 
 
 @dataclass
@@ -35,6 +37,21 @@ class SceneViews:
 def view_poses(cfg: SceneConfig, rng: np.random.Generator, n: int) -> np.ndarray:
     return hemisphere_poses(rng, n, radius=cfg.camera_radius, elevation_deg=(cfg.elevation_min, cfg.elevation_max),
                             target=TARGET)
+
+
+def scene_camera(cfg: SceneConfig) -> dict:
+    """The cameras a scene is trained with, as JSON: the editor and `assist render` start from these."""
+    return {"fov_deg": cfg.fov_deg, "radius": cfg.camera_radius, "target": list(TARGET),
+            "elevation_deg": [cfg.elevation_min, cfg.elevation_max], "train_size": cfg.image_size}
+
+
+def ring_path(n: int, camera: dict) -> np.ndarray:
+    """(n, 4, 4) poses evenly around camera["target"] at RING_ELEVATION and distance camera["radius"]."""
+    target = np.asarray(camera["target"], dtype=np.float64)
+    el = np.radians(RING_ELEVATION)
+    eyes = [target + camera["radius"] * np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
+            for az in 2 * np.pi * np.arange(n) / n]
+    return np.stack([look_at(eye, target) for eye in eyes])
 
 
 def rays_of_views(scene: Scene, intr: Intrinsics, poses: np.ndarray) -> torch.Tensor:

@@ -18,7 +18,7 @@ from safetensors.torch import load_file, save_file
 
 from inferlab.errors import UserError
 from inferlab.methods.assist.config import ASSISTConfig
-from inferlab.methods.assist.data import TARGET
+from inferlab.methods.assist.data import scene_camera
 from inferlab.methods.assist.fields import make_field
 from inferlab.methods.assist.graph import SceneGraph, SceneNode
 
@@ -124,7 +124,5 @@ def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny", overr
 
 
 def camera_meta(cfg: ASSISTConfig) -> dict:
-    """The cameras a scene was trained with: the editor and `assist render` start from these."""
-    s = cfg.scene
-    return {"camera": {"fov_deg": s.fov_deg, "radius": s.camera_radius, "target": list(TARGET),
-                       "elevation_deg": [s.elevation_min, s.elevation_max], "train_size": s.image_size}}
+    """Scene meta for graph.json: the training cameras (data.scene_camera)."""
+    return {"camera": scene_camera(cfg.scene)}

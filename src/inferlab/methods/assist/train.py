@@ -17,14 +17,16 @@ import torch
 from torch import nn
 
 from inferlab.core.optim import guarded_step
-from inferlab.data.scenes3d import Intrinsics, camera_rays, look_at
+from inferlab.data.scenes3d import Intrinsics, camera_rays
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.task import TrainTask
 from inferlab.errors import UserError
 from inferlab.eval.image_quality import psnr
 from inferlab.eval.images import save_image_grid
 from inferlab.methods.assist.config import ASSISTConfig
-from inferlab.methods.assist.data import TARGET, graph_from_scene, make_scene_views, whole_scene_node
+from inferlab.methods.assist.data import (
+    graph_from_scene, make_scene_views, ring_path, scene_camera, whole_scene_node,
+)
 from inferlab.methods.assist.graph import BACKGROUND_ID, SceneGraph
 from inferlab.methods.assist.render import render_rays_sparse
 
@@ -108,13 +110,11 @@ class ASSISTTask(TrainTask):
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
-        """n renders (n, 3, 32, 32) in [-1, 1] from cameras evenly around the scene at 35 degrees elevation."""
+        """n renders (n, 3, 32, 32) in [-1, 1] from a ring of cameras around the scene (data.ring_path)."""
         intr = Intrinsics.from_fov(32, 32, self.cfg.scene.fov_deg)
-        r, el = self.cfg.scene.camera_radius, np.radians(35.0)
         images = []
-        for az in 2 * np.pi * np.arange(n) / n:
-            eye = np.array(TARGET) + r * np.array([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)])
-            o, d = camera_rays(intr, look_at(eye, np.array(TARGET)))
+        for c2w in ring_path(n, scene_camera(self.cfg.scene)):
+            o, d = camera_rays(intr, c2w)
             rgb = self.render(torch.from_numpy(o.reshape(-1, 3)).float(), torch.from_numpy(d.reshape(-1, 3)).float(),
                               jitter=False)["rgb"]
             images.append(rgb.view(32, 32, 3).permute(2, 0, 1).cpu())
