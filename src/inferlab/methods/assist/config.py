@@ -8,6 +8,13 @@ from dataclasses import field as dataclass_field  # "field" is the name of a con
 from typing import Literal
 
 from inferlab.engine.trainer import TrainConfig
+from inferlab.errors import UserError
+
+
+def _at_least(section: str, cfg: object, minimum: float, *names: str) -> None:
+    for name in names:
+        if getattr(cfg, name) < minimum:
+            raise UserError(f"{section}.{name}={getattr(cfg, name)}: it must be >= {minimum}.")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,13 @@ class SceneConfig:
     """Lowest camera elevation (degrees)."""
     elevation_max: float = 60.0
     """Highest camera elevation (degrees)."""
+
+    def __post_init__(self) -> None:
+        _at_least("scene", self, 1, "n_objects", "train_views", "test_views")
+        _at_least("scene", self, 4, "image_size")
+        if not 0.0 <= self.elevation_min <= self.elevation_max < 90.0:
+            raise UserError(f"scene.elevation_min={self.elevation_min}, scene.elevation_max={self.elevation_max}: "
+                            "need 0 <= elevation_min <= elevation_max < 90 (degrees).")
 
 
 @dataclass(frozen=True)
@@ -64,11 +78,19 @@ class FieldConfig:
     ground_radius: float = 4.0
     """The inner square [-r, r]^2 of the ground gets half of the texture's texels."""
 
+    def __post_init__(self) -> None:
+        _at_least("field", self, 2, "resolution", "ground_resolution")
+        _at_least("field", self, 1, "hash_levels", "hash_table_log2", "channels", "hidden", "frequencies",
+                  "mlp_layers")
+
 
 @dataclass(frozen=True)
 class RenderConfig:
     samples_per_node: int = 32
     """Stratified samples per ray inside each node's box (jittered in training, midpoints when rendering)."""
+
+    def __post_init__(self) -> None:
+        _at_least("render", self, 1, "samples_per_node")
 
 
 @dataclass(frozen=True)
