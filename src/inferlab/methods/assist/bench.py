@@ -134,8 +134,10 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
             truths = {"before": views.scene, "after": edited_scene}
             for name, scene in truths.items():
                 tiles["truth", name] = _tiles(render(scene, editor_intr, figure_pose), max_depth)
-    rows = [tiles[who, when] for when in ("before", "after") for who in ("truth", "assist", "single_field")]
-    figures = [save_grid(rows, out_dir / "renders.png")]
+    order = [(who, when) for when in ("before", "after") for who in ("truth", "assist", "single_field")]
+    figures = [save_grid([tiles[key] for key in order], out_dir / "renders.png",
+                         row_labels=[f"{who} {when} edits" for who, when in order],
+                         col_labels=["RGB", "depth", "panoptic"])]
     shot = _editor_screenshot(scene_dir, out_dir / "editor.png")
     figures += [shot] if shot else []
     return {"metrics": results["assist"], "baselines": {"single_field": results["single_field"]},

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from inferlab.methods.assist.render import Frame
+
+LABEL_WIDTH, LABEL_HEIGHT = 110, 14
+"""Pixels reserved for row labels (left) and column labels (top) in `save_grid`."""
 
 
 def depth_image(depth: np.ndarray, max_depth: float) -> np.ndarray:
@@ -44,15 +47,25 @@ def save_frame_pngs(frame: Frame, folder: Path, name: str, max_depth: float) -> 
     return paths
 
 
-def save_grid(rows: list[list[np.ndarray]], path: Path, pad: int = 2) -> Path:
-    """Tiles (H, W, 3) in [0, 1], all the same size, as a grid PNG with white padding."""
+def save_grid(rows: list[list[np.ndarray]], path: Path, *, row_labels: list[str] = (), col_labels: list[str] = (),
+              pad: int = 2) -> Path:
+    """Tiles (H, W, 3) in [0, 1], all the same size, as a grid PNG with white padding; optional labels left of the
+    rows and above the columns (PIL's built-in font)."""
     h, w = rows[0][0].shape[:2]
     cols = max(len(r) for r in rows)
-    grid = np.ones((len(rows) * (h + pad) + pad, cols * (w + pad) + pad, 3))
+    left = LABEL_WIDTH if row_labels else 0
+    top = LABEL_HEIGHT if col_labels else 0
+    grid = np.ones((top + len(rows) * (h + pad) + pad, left + cols * (w + pad) + pad, 3))
     for i, row in enumerate(rows):
         for j, tile in enumerate(row):
-            top, left = pad + i * (h + pad), pad + j * (w + pad)
-            grid[top:top + h, left:left + w] = tile
+            y, x = top + pad + i * (h + pad), left + pad + j * (w + pad)
+            grid[y:y + h, x:x + w] = tile
+    image = Image.fromarray(to_uint8(grid))
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(row_labels):
+        draw.text((4, top + pad + i * (h + pad) + h // 2 - 5), text, fill=(0, 0, 0))
+    for j, text in enumerate(col_labels):
+        draw.text((left + pad + j * (w + pad) + 4, 2), text, fill=(0, 0, 0))
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(to_uint8(grid)).save(path)
+    image.save(path)
     return path
