@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from inferlab.methods.assist.render import Frame
 
-LABEL_WIDTH, LABEL_HEIGHT = 110, 14
+LABEL_WIDTH, LABEL_HEIGHT = 135, 14
 """Pixels reserved for row labels (left) and column labels (top) in `save_grid`."""
 
 
