@@ -1,12 +1,14 @@
-"""Config checks: out-of-range values are refused with the key named."""
+"""Config checks: out-of-range values are refused with the key named; so are data-parallel runs."""
 
 from __future__ import annotations
 
 import pytest
 
 from inferlab.engine.config import apply_overrides
+from inferlab.engine.distributed import DistContext
 from inferlab.errors import UserError
 from inferlab.methods.assist.config import PRESETS
+from inferlab.methods.assist.train import make_task
 
 
 @pytest.mark.parametrize("override,message", [
@@ -24,3 +26,8 @@ def test_bad_values_name_the_key(override, message):
 
 def test_presets_build():
     assert {name: make().variant for name, make in PRESETS.items()} == {"tiny": "assist", "paper": "assist"}
+
+
+def test_data_parallel_runs_are_refused():
+    with pytest.raises(UserError, match="assist trains in one process, but torchrun started 2"):
+        make_task(PRESETS["tiny"](), None, DistContext(rank=0, world_size=2), 0)

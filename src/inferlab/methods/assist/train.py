@@ -125,5 +125,8 @@ class ASSISTTask(TrainTask):
 
 
 def make_task(cfg: ASSISTConfig, device: torch.device, dist_ctx: DistContext, seed: int) -> ASSISTTask:
-    """The registry's task builder (one process: the rays of a scene are few, no data parallelism)."""
+    """The registry's task builder; one process (a scene's rays are few; no data parallelism)."""
+    if dist_ctx.enabled:
+        raise UserError(f"assist trains in one process, but torchrun started {dist_ctx.world_size}; run "
+                        "`inferlab train assist` without torchrun.")
     return ASSISTTask(cfg, device, seed)
