@@ -27,7 +27,7 @@ class ALANS(nn.Module):
         super().__init__()
         self.op_scale = op_scale
         self.frontend = ObjectCNN(channels)
-        self.ints = IntegerBackend(("Number", *ATTRS), d, reg, scale, op_scale)
+        self.ints = IntegerBackend(d, reg, scale, op_scale)
         self.position = PositionBackend(d, reg, scale, op_scale)
 
     def forward(self, crops: torch.Tensor, n_slots: tuple[int, ...]) -> dict:
