@@ -57,7 +57,9 @@ def bench(cfg: LPTConfig, device: torch.device, seed: int, out_dir: Path) -> dic
         "figures": [str(f.relative_to(out_dir)) for f in figures],
         "notes": f"maze: {maze_env} ({cfg.data.maze_layout if maze_env == 'gridmaze' else maze_env}), "
                  f"{cfg.data.episodes} suboptimal wandering episodes; maze_return = mean of 100 * return / optimal "
-                 "return from each episode's random start, conditioned on the best return in the data. "
+                 "return from each episode's random start, conditioned on the best return in the data (PointMaze "
+                 "is selectable with --set data.env=pointmaze_umaze, but its 300-step episodes do not fit the tiny "
+                 "budget). "
                  f"c4_win_rate: wins in {cfg.eval.samples} games against the epsilon-search opponent "
                  f"(depth {cfg.data.c4_opponent_depth}, eps {cfg.data.c4_opponent_eps}), conditioned on a win (+1), "
                  f"trained on {cfg.data.episodes} random-agent games. plan_seconds: Langevin inference of z before a "

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from inferlab.data.offline_rl import Trajectory
 from inferlab.methods.lpt.problems import OfflineProblem
 
-COLORS = {"lpt": "tab:red", "dt": "tab:blue", "bc": "tab:gray"}
+STYLES = {"lpt": ("tab:red", "o-"), "dt": ("tab:blue", "s--"), "bc": ("tab:gray", "^:")}
 
 
 def plot_maze_rollouts(problem: OfflineProblem, rollouts: dict[str, list[Trajectory]], path: Path,
@@ -46,7 +46,8 @@ def plot_return_vs_target(curves: dict[str, dict], path: Path, titles: dict[str,
         ax.plot(targets, targets, ":", color="k", lw=1, label="achieved = target")
         ax.axhline(curve["data_max"], color="k", lw=0.8, ls="--", label="best in data")
         for name in ("lpt", "dt", "bc"):
-            ax.plot(targets, curve[name], "o-", color=COLORS[name], label=name.upper())
+            color, style = STYLES[name]
+            ax.plot(targets, curve[name], style, color=color, label=name.upper())
         ax.set_xlabel("target return")
         ax.set_ylabel("achieved return")
         ax.set_title(titles[key])
