@@ -147,6 +147,7 @@ def test_training_is_deterministic_and_moves_only_the_batch_chains():
     first = a.sample(3)
     torch.manual_seed(5)
     assert torch.equal(first, a.sample(3)) and np.isfinite(first.numpy()).all()  # sampled actions, seeded
+    assert first.shape == (3, 2) and first[0, 0] < first[-1, 0]  # [target, achieved] over rising targets
 
 
 def test_connect_four_policy_plays_only_legal_moves():

@@ -128,6 +128,9 @@ class LPTTask(TrainTask):
                 "step_seconds": policy.act_seconds / max(policy.steps, 1), "score": -normalised}
 
     def sample(self, n: int) -> torch.Tensor:
-        """Returns (n,) of n evaluation episodes conditioned on the evaluation target."""
-        trajectories, _ = self.rollouts(self.target, n)
-        return torch.tensor([t.ret for t in trajectories], dtype=torch.float32)
+        """(n, 2) [target, achieved return] of n evaluation episodes, episode i conditioned on the i-th of n targets
+        evenly spaced over the data's return range (a return-vs-target scatter for `inferlab sample`)."""
+        returns = [t.ret for t in self.problem.trajectories]
+        targets = np.linspace(min(returns), max(returns), n) if n > 1 else np.array([self.target])
+        achieved = [self.rollouts(float(y), 1)[0][0].ret for y in targets]
+        return torch.tensor(np.stack([targets, achieved], axis=1), dtype=torch.float32)
