@@ -23,6 +23,7 @@ from inferlab.data.scenes3d.cameras import Intrinsics
 from inferlab.data.scenes3d.render import render
 from inferlab.data.scenes3d.scene import Scene
 from inferlab.errors import UserError
+from inferlab.jsonfile import read_json_file
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,7 @@ def load_transforms(path: str | Path) -> PosedImages:
     p = Path(path).expanduser()
     if p.is_dir():
         p = p / "transforms.json"
-    if not p.is_file():
-        raise UserError(f"{p} does not exist; give a transforms.json file or the folder that holds one.")
-    try:
-        meta = json.loads(p.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UserError(f"{p} is not valid JSON: {err}.") from None
+    meta = read_json_file(p, missing="give a transforms.json file or the folder that holds one.")
     frames = meta.get("frames") if isinstance(meta, dict) else None
     if not isinstance(frames, list) or not frames:
         raise UserError(f"{p} needs a non-empty list 'frames' of {{'file_path', 'transform_matrix'}} objects.")

@@ -13,13 +13,13 @@ the world centre of the added node's box (default: where it stood in its own sce
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import numpy as np
 
 from inferlab.data.scenes3d import Scene, delete_object, duplicate_object, move_object, scale_object, swap_objects
 from inferlab.errors import UserError
+from inferlab.jsonfile import read_json_file
 from inferlab.methods.assist.graph import SceneGraph
 from inferlab.methods.assist.store import load_scene
 
@@ -109,14 +109,8 @@ def apply_edits(graph: SceneGraph, edits: list, *, base_dir: Path) -> SceneGraph
 
 def load_edits(path: Path) -> list[dict]:
     """A JSON list of edit dicts from a file, each validated."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"Edits file {path} does not exist; it holds a JSON list of edits such as "
-                        "[{\"op\": \"delete\", \"id\": 3}].")
-    try:
-        edits = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UserError(f"Edits file {path} is not valid JSON: {err}.") from None
+    edits = read_json_file(path, missing="give an edits file: a JSON list of edits such as "
+                                          "[{\"op\": \"delete\", \"id\": 3}].")
     if not isinstance(edits, list):
         raise UserError(f"Edits file {path} must hold a JSON list of edits, got {type(edits).__name__}.")
     return [validate_edit(e, f"{path}, edit {i}") for i, e in enumerate(edits)]
@@ -163,6 +157,4 @@ def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
 
 def _other_scene(from_scene: str, base_dir: Path) -> Scene:
     path = scene_path(from_scene, base_dir) / "scene.json"
-    if not path.is_file():
-        raise UserError(f"{path} does not exist; the true scene of another scene folder is its scene.json.")
-    return Scene.from_json(path.read_text())
+    return Scene.from_dict(read_json_file(path, missing="the true scene of another scene folder is its scene.json."))

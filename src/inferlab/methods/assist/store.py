@@ -17,6 +17,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from inferlab.errors import UserError
+from inferlab.jsonfile import read_json_file
 from inferlab.methods.assist.config import ASSISTConfig
 from inferlab.methods.assist.data import scene_camera
 from inferlab.methods.assist.fields import make_field
@@ -46,13 +47,8 @@ def save_scene(graph: SceneGraph, folder: Path, *, meta: dict | None = None) -> 
 
 def read_graph_json(folder: Path) -> dict:
     path = Path(folder) / "graph.json"
-    if not path.is_file():
-        raise UserError(f"{path} does not exist; a scene folder holds graph.json and fields/ (make one with "
-                        "`inferlab assist build DIR`).")
-    try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UserError(f"{path} is not valid JSON: {err}.") from None
+    doc = read_json_file(path, missing="a scene folder holds graph.json and fields/ (make one with "
+                                       "`inferlab assist build DIR`).")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("nodes"), list):
         raise UserError(f"{path} is not an ASSIST scene: it needs \"format\": \"{FORMAT}\" and a list \"nodes\".")
     if doc.get("version") != VERSION:
