@@ -17,6 +17,7 @@ from inferlab.methods.lpt.config import tiny, with_env
 from inferlab.methods.lpt.inference import action_nll, infer_plan, posterior_energy, sample_posterior
 from inferlab.methods.lpt.model import LatentPlan, TrajectoryGPT
 from inferlab.methods.lpt.train import EVAL_SEED
+from inferlab.methods.lpt.unet import ChannelNorm, conv1d_matmul
 
 
 def small_plan(n_traj: int = 6, d_model: int = 16) -> LatentPlan:
@@ -67,6 +68,19 @@ def test_action_at_t_ignores_later_tokens_and_the_action_a_t():
     changed = gpt(states, actions)
     assert torch.allclose(out[:, :3], changed[:, :3], atol=1e-6)
     assert not torch.allclose(out[:, 3:], changed[:, 3:], atol=1e-3)
+
+
+@pytest.mark.parametrize("width, stride, padding", [(1, 1, 0), (3, 1, 1), (4, 2, 1), (7, 1, 3)])
+def test_matmul_convolution_and_channel_norm_match_torch(width, stride, padding):
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(3, 5, 16, generator=g, requires_grad=True)
+    w, b = torch.randn(6, 5, width, generator=g), torch.randn(6, generator=g)
+    ours, ref = conv1d_matmul(x, w, b, stride, padding), torch.nn.functional.conv1d(x, w, b, stride, padding)
+    assert ours.shape == ref.shape and torch.allclose(ours, ref, atol=1e-5)
+    (grad_ours,), (grad_ref,) = (torch.autograd.grad(y.pow(2).sum(), x) for y in (ours, ref))
+    assert torch.allclose(grad_ours, grad_ref, atol=1e-4)
+    var, mean = torch.var_mean(x, dim=1, keepdim=True, unbiased=False)
+    assert torch.allclose(ChannelNorm(5)(x), (x - mean) / (var + 1e-5).sqrt(), atol=1e-5)
 
 
 def test_sliding_window_mask():

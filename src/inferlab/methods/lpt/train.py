@@ -62,7 +62,7 @@ class LPTTask(TrainTask):
             params += list(self.plan.parameters())
             self.best_traj = int(self.seqs.returns.argmax())
         self.params = params
-        self.opt = torch.optim.AdamW(params, lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay)
+        self.opt = torch.optim.AdamW(params, lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay, foreach=True)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, warmup_linear(cfg.train.steps, cfg.optim.warmup))
         self.target = cfg.eval.target if cfg.eval.target != 0 else p.default_target
 
