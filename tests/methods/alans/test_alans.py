@@ -55,10 +55,12 @@ def test_panel_representation_is_the_expectation_under_the_frontend_probabilitie
 
 
 def test_decode_inverts_encode_for_every_value():
-    back = IntegerBackend(d=3)
-    for a in ("Number", *ATTRS):
-        values = torch.arange(N_VALUES[a])
-        assert torch.equal(back.decode(a, back.encode(a, values)), values)
+    for shared in (False, True):
+        back = IntegerBackend(("Number", *ATTRS), d=3, shared=shared)
+        for a in ("Number", *ATTRS):
+            values = torch.arange(N_VALUES[a])
+            assert torch.equal(back.decode(a, back.encode(a, values)), values)
+    assert torch.equal(back.space("Type"), back.space("Color")[:N_VALUES["Type"]])  # shared: the first K powers
 
 
 def test_scene_inference_matches_enumerating_occupied_sets():
@@ -94,7 +96,7 @@ def test_position_operators_recover_a_progression_of_the_occupied_set():
 
 def test_number_operators_recover_a_progression_of_counts():
     """Number Progression +1 (1, 2, 3 | 2, 3, 4 | 1, 2, ?): the unary operator on M^k Z fits and predicts 3."""
-    back = IntegerBackend(d=3, reg=1e-6)
+    back = IntegerBackend(("Number",), d=3, reg=1e-6)
     counts = [1, 2, 3, 2, 3, 4, 1, 2]
     probs = torch.nn.functional.one_hot(torch.tensor(counts) - 1, 9).float()[None]
     out = back("Number", probs)

@@ -109,19 +109,22 @@ def unit_distance(space: torch.Tensor) -> torch.Tensor:
 
 
 class IntegerBackend(nn.Module):
-    """One learned number system shared by the integer attributes (official `NumberSys`): M, Z (d x d), value k of
-    any attribute is M^k Z (an attribute with K values uses the first K powers); the five operators of
-    `induce_and_execute`."""
+    """Learned number systems M, Z (d x d): value k of an attribute is M^k Z (an attribute with K values uses the
+    first K powers); the five operators of `induce_and_execute`. One M, Z per attribute, or with `shared` one pair
+    for all of them (the official `NumberSys`)."""
 
-    def __init__(self, d: int = 3, reg: float = 1e-2, scale: float = 5.0, op_scale: float = 100.0):
+    def __init__(self, attrs: tuple[str, ...], d: int = 3, reg: float = 1e-2, scale: float = 5.0,
+                 op_scale: float = 100.0, shared: bool = False):
         super().__init__()
-        self.reg, self.scale, self.op_scale = reg, scale, op_scale
+        self.reg, self.scale, self.op_scale, self.shared = reg, scale, op_scale, shared
+        keys = ("all",) if shared else attrs
         g = torch.Generator().manual_seed(0)
-        self.m = nn.Parameter(torch.linalg.qr(torch.randn(d, d, generator=g))[0])
-        self.z = nn.Parameter(torch.eye(d) + 0.1 * torch.randn(d, d, generator=g))
+        self.m = nn.ParameterDict({k: nn.Parameter(torch.linalg.qr(torch.randn(d, d, generator=g))[0]) for k in keys})
+        self.z = nn.ParameterDict({k: nn.Parameter(torch.eye(d) + 0.1 * torch.randn(d, d, generator=g)) for k in keys})
 
     def space(self, attr: str) -> torch.Tensor:
-        return value_space(self.m, self.z, N_VALUES[attr])
+        key = "all" if self.shared else attr
+        return value_space(self.m[key], self.z[key], N_VALUES[attr])
 
     def forward(self, attr: str, probs: torch.Tensor) -> dict[str, torch.Tensor]:
         """probs (B, 8, K) context value distributions -> op_probs (B, 5), value_probs (B, K) (the answer's value

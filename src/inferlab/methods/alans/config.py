@@ -34,6 +34,9 @@ class ModelConfig:
     op_scale: float = 100.0
     """Softmax sharpness over normalised fit residuals (operator probabilities, Position-vs-Number selection); the
     official ACTION_SOFTMAX_SCALE is 1e4 on unnormalised residuals."""
+    shared_matrices: bool = False
+    """One M, Z for Number, Type, Size and Color (the official NumberSys) instead of one pair per attribute; see
+    README for both measured."""
 
 
 @dataclass(frozen=True)

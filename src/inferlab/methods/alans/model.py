@@ -23,11 +23,11 @@ def candidate_probs(pred: torch.Tensor, candidates: torch.Tensor) -> torch.Tenso
 
 class ALANS(nn.Module):
     def __init__(self, channels: int = 16, d: int = 3, reg: float = 1e-2, scale: float = 5.0,
-                 op_scale: float = 100.0):
+                 op_scale: float = 100.0, shared_matrices: bool = False):
         super().__init__()
         self.op_scale = op_scale
         self.frontend = ObjectCNN(channels)
-        self.ints = IntegerBackend(d, reg, scale, op_scale)
+        self.ints = IntegerBackend(("Number", *ATTRS), d, reg, scale, op_scale, shared_matrices)
         self.position = PositionBackend(d, reg, scale, op_scale)
 
     def forward(self, crops: torch.Tensor, n_slots: tuple[int, ...]) -> dict:
