@@ -40,6 +40,8 @@ def test_run_folder_layout_eval_and_sample(tiny_run, tmp_path):
     assert [r["step"] for r in rows if r["kind"] == "train"] == [2, 4]
     result = json.loads(run_cli("eval", str(tiny_run), "--json", check=True).stdout.splitlines()[-1])
     assert result["metrics"]["fd"] > 0
+    logged = [r for r in rows if r["kind"] == "eval" and r["step"] == 4][-1]
+    assert logged["fd"] == pytest.approx(result["metrics"]["fd"], rel=1e-5)  # eval retraces the run's evaluation
     png = tmp_path / "s.png"
     run_cli("sample", str(tiny_run), "-n", "16", "--out", str(png), check=True)
     assert png.read_bytes()[:4] == b"\x89PNG"

@@ -259,7 +259,7 @@ def cmd_eval(args) -> int:
     import torch
 
     task, meta, state = load_run(args.run, args.device, args.checkpoint)
-    torch.manual_seed(meta["seed"])
+    torch.manual_seed(meta["seed"] + state["step"])  # the seed `fit` evaluated this step with: same numbers
     metrics = task.evaluate()
     if args.json:
         print(json.dumps({"run": args.run, "method": meta["method"], "step": state["step"], "metrics": metrics}))
