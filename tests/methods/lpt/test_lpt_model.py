@@ -164,6 +164,25 @@ def test_training_is_deterministic_and_moves_only_the_batch_chains():
     assert first.shape == (3, 2) and first[0, 0] < first[-1, 0]  # [target, achieved] over rising targets
 
 
+@pytest.mark.parametrize("noise", [False, True])
+def test_noise_free_planning_infers_z_once_per_policy_and_noisy_planning_every_episode(noise):
+    base = tiny()
+    cfg = replace(base, data=replace(base.data, episodes=12), train=replace(base.train, batch_size=4),
+                  latent=replace(base.latent, plan_noise=noise, plan_steps=3))
+    task = _train(cfg, 1)
+    calls = []
+    make_plan = task.make_plan
+    task.make_plan = lambda target: calls.append(target) or make_plan(target)
+    policy = task.policy(3.0, task.problem.make_env())
+    plans = []
+    for _ in range(3):
+        policy.reset()
+        plans.append(policy.plan)
+    assert len(calls) == (3 if noise else 1) and policy.episodes == 3
+    assert torch.equal(plans[0], plans[2]) != noise
+    assert torch.equal(plans[0], make_plan(3.0)) != noise  # the cached z is the one planning gives
+
+
 def test_connect_four_policy_plays_only_legal_moves():
     base = with_env(tiny(), "connect_four")
     cfg = replace(base, data=replace(base.data, episodes=30), model=replace(base.model, variant="dt"),

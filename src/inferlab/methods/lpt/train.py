@@ -5,6 +5,8 @@ action loss alone."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
@@ -104,7 +106,11 @@ class LPTTask(TrainTask):
 
     def policy(self, target: float, env: RewardTap) -> SequencePolicy:
         p = self.problem
-        plan = (lambda: self.make_plan(target)) if self.plan else None
+        plan = None
+        if self.plan is not None:
+            plan = lambda: self.make_plan(target)  # noqa: E731
+            if not self.cfg.latent.plan_noise:  # gradient descent from a fixed start: the same z every episode
+                plan = functools.cache(plan)
         return SequencePolicy(self.model, self.seqs, act_dim=p.act_dim, max_len=self.seqs.states.shape[1],
                               target=target, sample=self.cfg.eval.sample_actions, make_plan=plan,
                               tap=env if self.model.conditioning == "return" else None,
@@ -123,8 +129,9 @@ class LPTTask(TrainTask):
         self.last_rollouts = trajectories
         returns = np.array([t.ret for t in trajectories])
         normalised = self.problem.score(trajectories)
+        plannings = policy.episodes if self.cfg.latent.plan_noise else min(policy.episodes, 1)  # cached z: once
         return {"return_mean": float(returns.mean()), "normalised": normalised, "target": float(self.target),
-                "plan_seconds": policy.plan_seconds / max(policy.episodes, 1),
+                "plan_seconds": policy.plan_seconds / max(plannings, 1),
                 "step_seconds": policy.act_seconds / max(policy.steps, 1), "score": -normalised}
 
     def sample(self, n: int) -> torch.Tensor:
