@@ -63,6 +63,7 @@ def bench(cfg: LPTConfig, device: torch.device, seed: int, out_dir: Path) -> dic
                  f"c4_win_rate: wins in {cfg.eval.samples} games against the epsilon-search opponent "
                  f"(depth {cfg.data.c4_opponent_depth}, eps {cfg.data.c4_opponent_eps}), conditioned on a win (+1), "
                  f"trained on {cfg.data.episodes} random-agent games. plan_seconds: one Langevin inference of z for "
-                 "the maze target (0 for BC/DT; noise-free planning reuses it across episodes); step_seconds: one action. Every variant: the same GPT, data, seed, "
+                 "the maze target (0 for BC/DT; noise-free planning reuses it across episodes); step_seconds: one "
+                 "action. Every variant: the same GPT, data, seed, "
                  f"{cfg.train.steps} updates of {cfg.train.batch_size} trajectories.",
     }
