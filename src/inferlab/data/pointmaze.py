@@ -176,7 +176,8 @@ class PointMazeTask(gym.Env[np.ndarray, np.ndarray]):
               ) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         obs, _ = self.sim.reset(seed=int(self.np_random.integers(2**31)),
-                                options={"goal_cell": np.array(self.goal_cell), "reset_cell": np.array(self.start_cell)})
+                                options={"goal_cell": np.array(self.goal_cell),
+                                         "reset_cell": np.array(self.start_cell)})
         self.sim.goal = self.goal_xy.copy()  # the simulator jitters its goal; the task's goal is the cell centre
         self.sim.update_target_site_pos()
         position = obs["observation"]

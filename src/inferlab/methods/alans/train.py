@@ -40,8 +40,8 @@ class ALANSTask(TrainTask):
         self.tests = {s: make_split(s, cfg.eval.samples, *sizes, seed + 1) for s in SPLIT_NAMES}
         self.data = torch.arange(d.train_problems)
         m = cfg.model
-        self.model = (ALANS(m.channels, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices) if m.variant == "alans"
-                      else PanelCNN(m.channels)).to(device)
+        self.model = (ALANS(m.channels, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices)
+                      if m.variant == "alans" else PanelCNN(m.channels)).to(device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay)
 
     def state_objects(self) -> dict:

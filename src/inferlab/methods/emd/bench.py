@@ -66,8 +66,8 @@ def bench(cfg: EMDConfig, device: torch.device, seed: int, out_dir: Path) -> dic
                      f"emd: K={cfg.emd.langevin_steps} Langevin steps; diff_instruct: K=0. fd: Frechet distance on "
                      f"in-project classifier features vs the digits training set (lower is better). mmd, "
                      f"mode_coverage (of 25), hq_ratio: {cfg.eval.toy}, {cfg.eval.toy_samples} samples. "
-                     f"teacher: {t.sampler} sampler, N={t.sample_steps} noise levels, nfe evaluations. speedup = teacher N-step / student one-step "
-                     f"sampling time for {cfg.eval.timing_batch} digits; grad_var_ratio = variance of the student's "
+                     f"teacher: {t.sampler} sampler, N={t.sample_steps} noise levels, nfe evaluations. "
+                     f"speedup = teacher N-step / student one-step sampling time for {cfg.eval.timing_batch} digits; grad_var_ratio = variance of the student's "
                      f"gradient with noise cancellation off / on."}
 
 
