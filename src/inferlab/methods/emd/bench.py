@@ -12,7 +12,7 @@ from inferlab.core.diffusion import sampler_evaluations
 from inferlab.data.registry import load_dataset
 from inferlab.engine.bench import seconds_per_call, train_variant
 from inferlab.eval.images import save_image_grid, save_scatter
-from inferlab.eval.sample_metrics import SampleEvaluator, toy_density
+from inferlab.eval.sample_metrics import MMD_MAX_SAMPLES, SampleEvaluator, toy_density
 from inferlab.methods.emd.config import EMDConfig, tiny_toy
 from inferlab.methods.emd.teacher import TeacherTask
 from inferlab.methods.emd.train import EMDTask
@@ -64,11 +64,12 @@ def bench(cfg: EMDConfig, device: torch.device, seed: int, out_dir: Path) -> dic
             "figures": figures,
             "notes": f"One EDM teacher per dataset; both students start from it and get the same seed and updates. "
                      f"emd: K={cfg.emd.langevin_steps} Langevin steps; diff_instruct: K=0. fd: Frechet distance on "
-                     f"in-project classifier features vs the digits training set (lower is better). mmd, "
-                     f"mode_coverage (of 25), hq_ratio: {cfg.eval.toy}, {cfg.eval.toy_samples} samples. "
+                     f"in-project classifier features vs the digits training set (lower is better). "
+                     f"mode_coverage (of 25), hq_ratio: {cfg.eval.toy}, {cfg.eval.toy_samples} samples; mmd: the "
+                     f"first {min(cfg.eval.toy_samples, MMD_MAX_SAMPLES)} of them. "
                      f"teacher: {t.sampler} sampler, N={t.sample_steps} noise levels, nfe evaluations. "
-                     f"speedup = teacher N-step / student one-step sampling time for {cfg.eval.timing_batch} digits; grad_var_ratio = variance of the student's "
-                     f"gradient with noise cancellation off / on."}
+                     f"speedup = teacher N-step / student one-step sampling time for {cfg.eval.timing_batch} digits; "
+                     f"grad_var_ratio = variance of the student's gradient with noise cancellation off / on."}
 
 
 def _renamed(metrics: dict[str, float]) -> dict[str, float]:
