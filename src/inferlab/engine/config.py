@@ -1,13 +1,92 @@
-"""Frozen dataclass configs: `--set a.b=v` overrides with type checks, and JSON round trips."""
+"""Frozen dataclass configs: `--set a.b=v` overrides with type and range checks, and JSON round trips.
+
+A field declares its allowed range beside it, once, for every method and every way a config is built
+(preset, `--set`, a run's config.json):
+
+    steps: int = bounded(1000, ge=1)   # the field's docstring follows as usual
+
+`check_config` then refuses a wrong type, a non-finite float or a value out of range with a `UserError` that
+names the key and the allowed range.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import typing
 from typing import Any
 
 from inferlab.errors import UserError
+
+RANGE_KEY = "inferlab_range"
+
+
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """Allowed values of a numeric field: each bound that is not None applies."""
+
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+    def contains(self, value: float) -> bool:
+        return ((self.ge is None or value >= self.ge) and (self.gt is None or value > self.gt)
+                and (self.le is None or value <= self.le) and (self.lt is None or value < self.lt))
+
+    def describe(self) -> str:
+        parts = [f"{op} {bound:g}" for op, bound in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
+                 if bound is not None]
+        return " and ".join(parts)
+
+
+def bounded(default: Any, *, ge: float | None = None, gt: float | None = None, le: float | None = None,
+            lt: float | None = None) -> Any:
+    """A dataclass field whose allowed range is declared next to it (checked by `check_config`)."""
+    return dataclasses.field(default=default, metadata={RANGE_KEY: Range(ge=ge, gt=gt, le=le, lt=lt)})
+
+
+def _type_fits(value: Any, kind: Any) -> bool:
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is str:
+        return isinstance(value, str)
+    if origin is typing.Literal:
+        return value in args
+    if origin is tuple:
+        item = args[0] if args else Any
+        return isinstance(value, tuple) and (item is Any or all(_type_fits(v, item) for v in value))
+    return True
+
+
+def check_config(cfg: Any, where: str = "") -> Any:
+    """Check every leaf field of a nested config dataclass: its declared type, finiteness of floats, and the
+    range declared with `bounded`. Returns `cfg`; raises one `UserError` naming the first bad key."""
+    hints = typing.get_type_hints(type(cfg))
+    for f in dataclasses.fields(cfg):
+        value, key = getattr(cfg, f.name), f"{where}{f.name}"
+        if dataclasses.is_dataclass(value):
+            check_config(value, f"{key}.")
+            continue
+        kind = hints[f.name]
+        if not _type_fits(value, kind):
+            allowed = ", ".join(map(str, typing.get_args(kind))) if typing.get_origin(kind) is typing.Literal \
+                else getattr(kind, "__name__", str(kind))
+            raise UserError(f"{key}={value!r}: {key} takes {allowed}.")
+        numbers = value if isinstance(value, tuple) else (value,)
+        for v in numbers:
+            if isinstance(v, float) and not math.isfinite(v):
+                raise UserError(f"{key}={value!r}: {key} must be a finite number.")
+            allowed = f.metadata.get(RANGE_KEY)
+            if allowed is not None and isinstance(v, (int, float)) and not allowed.contains(v):
+                raise UserError(f"{key}={value!r}: {key} must be {allowed.describe()}.")
+    return cfg
 
 
 def flat_fields(cfg: Any, prefix: str = "") -> dict[str, tuple[Any, Any]]:
@@ -64,7 +143,7 @@ def apply_overrides(cfg: Any, overrides: list[str]) -> Any:
             raise UserError(f"--set {key}: unknown config key for {type(cfg).__name__}. Valid keys: "
                             f"{', '.join(sorted(fields))}.")
         cfg = _replace_path(cfg, key.split("."), parse_value(key, text.strip(), fields[key][0]))
-    return cfg
+    return check_config(cfg)
 
 
 def _replace_path(cfg: Any, path: list[str], value: Any) -> Any:
