@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("--seed", type=int, default=0, help="scene generator and training seed (default: 0)")
     ab.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
                     help="override config fields, e.g. --set train.steps=300 scene.n_objects=5")
+    ab.add_argument("--overwrite", action="store_true", help="replace a scene already in SCENE_DIR")
     ar = assist.add_parser("render", help="apply an edits file, then write RGB, depth and panoptic PNGs per pose")
     ar.add_argument("scene", metavar="SCENE_DIR")
     ar.add_argument("--edits", metavar="FILE", help="JSON list of edits (see methods/assist/edits.py); none = as is")
@@ -146,18 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     from inferlab.errors import DivergenceError, UserError
 
     try:
+        if getattr(args, "seed", None) is not None:
+            from inferlab.engine.seed import check_seed
+
+            check_seed(args.seed)
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"inferlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except DivergenceError as exc:
-        print(f"inferlab {args.command}: stopped, MCMC or loss diverged: {exc}. Nothing was trained on the bad "
-              "samples; checkpoints/last.pt still holds the last good state. Lower the Langevin step size or the "
-              "learning rate, then resume or retrain.", file=sys.stderr)
+        print(f"inferlab {args.command}: stopped, MCMC or loss diverged: {exc}. Lower the Langevin step size or "
+              "the learning rate, then resume or retrain.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"inferlab {args.command}: interrupted.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"inferlab {args.command}: interrupted{': ' + str(exc) if str(exc) else '.'}", file=sys.stderr)
+        return getattr(exc, "exit_code", 130)
     except Exception as exc:  # the last guard: one line, traceback on demand
         if os.environ.get("INFERLAB_DEBUG"):
             traceback.print_exc()
@@ -185,42 +190,55 @@ def cmd_config(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from inferlab.engine.checkpoint import load_checkpoint
+    from inferlab.engine.checkpoint import load_checkpoint, load_state_dicts
     from inferlab.engine.config import apply_overrides, config_from_dict, config_to_dict
     from inferlab.engine.device import resolve_device
     from inferlab.engine.distributed import init_distributed, shutdown_distributed
-    from inferlab.engine.rundir import new_run_dir, read_run_config, write_run_config
+    from inferlab.engine.rundir import (LAST, check_new_run_dir, create_run_dir, default_run_dir, read_run_config,
+                                        write_run_config)
     from inferlab.engine.seed import seed_everything
     from inferlab.engine.trainer import fit
     from inferlab.errors import UserError
     from inferlab.methods.registry import get_method, preset_config
 
-    resume_state = None
+    resume_state, previous = None, None
     if args.resume:
         run_dir = Path(args.resume)
-        meta = read_run_config(run_dir)
-        if args.method and args.method != meta["method"]:
-            raise UserError(f"--resume {run_dir} is a {meta['method']} run, not {args.method}.")
-        spec = get_method(meta["method"])
-        cfg = apply_overrides(config_from_dict(spec.config_cls, meta["config"], f"{run_dir}/config.json"),
+        previous = read_run_config(run_dir)
+        if args.method and args.method != previous["method"]:
+            raise UserError(f"--resume {run_dir} is a {previous['method']} run, not {args.method}.")
+        spec = get_method(previous["method"])
+        cfg = apply_overrides(config_from_dict(spec.config_cls, previous["config"], f"{run_dir}/config.json"),
                               args.overrides)
-        seed, preset = meta["seed"], meta["preset"]
-        resume_state = load_checkpoint(run_dir / "checkpoints" / "last.pt")
+        seed, preset = previous["seed"], previous["preset"]
+        if (run_dir / LAST).is_file():
+            resume_state = load_checkpoint(run_dir / LAST)
+            if resume_state["step"] >= cfg.train.steps:
+                raise UserError(f"--resume {run_dir}: the checkpoint is at step {resume_state['step']} and "
+                                f"train.steps={cfg.train.steps}, so there is nothing left to train; pass "
+                                f"--set train.steps=N with N > {resume_state['step']} to train on.")
+        else:
+            print(f"inferlab train: {run_dir} has no checkpoint yet; starting it from step 0 with its config.",
+                  file=sys.stderr)
     else:
         if not args.method:
             raise UserError("train needs a METHOD (see `inferlab list`) or --resume DIR.")
         spec = get_method(args.method)
         cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
-        seed, preset, run_dir = args.seed, args.preset, None
+        seed, preset = args.seed, args.preset
+        run_dir = Path(args.out) if args.out else default_run_dir(spec.name)
+        check_new_run_dir(run_dir)
     dist_ctx = init_distributed(args.device)
     finished = False
     try:
         device = resolve_device(args.device, dist_ctx.local_rank)
-        if dist_ctx.is_main:
-            run_dir = run_dir or new_run_dir(spec.name, args.out)
-            write_run_config(run_dir, spec.name, preset, config_to_dict(cfg), seed, str(device))
         seed_everything(seed)
         task = spec.make_task(cfg, device, dist_ctx, seed)
+        if resume_state is not None:  # refuse a changed config before config.json is touched
+            load_state_dicts(task.state_objects(), resume_state["objects"], run_dir / LAST)
+        if dist_ctx.is_main:
+            create_run_dir(run_dir)
+            write_run_config(run_dir, spec.name, preset, config_to_dict(cfg), seed, str(device), previous)
         seed_everything(seed + dist_ctx.rank)
         result = fit(task, cfg.train, seed=seed, run_dir=run_dir if dist_ctx.is_main else None, dist_ctx=dist_ctx,
                      resume=resume_state, progress=not args.no_progress)
@@ -309,15 +327,20 @@ def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_
     cfg = apply_overrides(preset_config(spec, preset), overrides)
     device = resolve_device(device_name)
     out = out or Path("reports") / "bench" / f"{method}-{time.strftime('%Y%m%d-%H%M%S')}"
-    prepare_bench_dir(out)
+    staging = prepare_bench_dir(out)
     seed_everything(seed)
     t0 = time.perf_counter()
-    body = spec.bench(cfg, device, seed, out)
+    try:
+        body = spec.bench(cfg, device, seed, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     result = {"method": method, "preset": preset, "seed": seed, "device": str(device),
               "seconds": round(time.perf_counter() - t0, 2), "metrics": body["metrics"],
               "baselines": body["baselines"], "notes": body.get("notes", ""), "figures": body.get("figures", []),
               "out": str(out)}
-    (out / BENCH_FILE).write_text(json.dumps(result, indent=2) + "\n")
+    (staging / BENCH_FILE).write_text(json.dumps(result, indent=2) + "\n")
+    replace_folder(staging, out)
     return result
 
 
@@ -325,20 +348,29 @@ BENCH_FILE = "bench.json"
 BENCH_MARK = ".inferlab-bench"
 
 
-def prepare_bench_dir(out: Path) -> None:
-    """An empty folder for a bench, marked as one; a folder an earlier bench made (finished or not) is replaced,
-    any other non-empty folder is left alone and refused."""
-    import shutil
-
+def prepare_bench_dir(out: Path) -> Path:
+    """A fresh staging folder beside `out` where the bench writes; `out` itself is only replaced when the bench
+    succeeds (`replace_folder`). A non-empty `out` that no bench made is refused before any work."""
     from inferlab.errors import UserError
 
-    if out.exists() and any(out.iterdir()):
-        if not (out / BENCH_MARK).exists():
-            raise UserError(f"--out {out} is not empty and was not made by an earlier bench; "
-                            "choose an empty or new folder so nothing of yours is overwritten.")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / BENCH_MARK).touch()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / BENCH_MARK).exists())):
+        raise UserError(f"--out {out} is not empty and was not made by an earlier bench; "
+                        "choose an empty or new folder so nothing of yours is overwritten.")
+    staging = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / BENCH_MARK).touch()
+    return staging
+
+
+def replace_folder(new: Path, old: Path) -> None:
+    """Put `new` where `old` is, deleting `old`'s earlier contents only once `new` is complete."""
+    trash = old.with_name(f".{old.name}.old")
+    shutil.rmtree(trash, ignore_errors=True)
+    if old.exists():
+        old.rename(trash)
+    new.rename(old)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def cmd_demo(args) -> int:
@@ -359,9 +391,10 @@ def cmd_data_offline_rl(args) -> int:
     """`inferlab data pointmaze|locomotion`: generate, write D4RL-format HDF5, print one JSON line of figures."""
     import numpy as np
 
-    from inferlab.data.offline_rl import save_d4rl_hdf5
+    from inferlab.data.offline_rl import check_output_file, save_d4rl_hdf5
     from inferlab.eval.rollout import return_stats
 
+    check_output_file(args.out)
     rng, t0 = np.random.default_rng(args.seed), time.perf_counter()
     if args.dataset == "pointmaze":
         from inferlab.data.pointmaze import pointmaze_dataset
@@ -405,20 +438,17 @@ def cmd_data(args) -> int:
 
 
 def cmd_assist(args) -> int:
-    from inferlab.errors import UserError
-
     scene = Path(args.scene)
     if args.assist_command == "build":
         from inferlab.methods.assist.store import build_demo_scene
 
         t0 = time.perf_counter()
-        build_demo_scene(scene, seed=args.seed, preset=args.preset, overrides=tuple(args.overrides))
+        build_demo_scene(scene, seed=args.seed, preset=args.preset, overrides=tuple(args.overrides),
+                         overwrite=args.overwrite)
         print(json.dumps({"scene": str(scene), "seconds": round(time.perf_counter() - t0, 2)}))
     elif args.assist_command == "render":
         from inferlab.methods.assist.batch import render_batch
 
-        if args.size < 8 or args.samples < 1:
-            raise UserError(f"--size {args.size} / --samples {args.samples}: need size >= 8 and samples >= 1.")
         t0 = time.perf_counter()
         paths = render_batch(scene, args.camera_path, Path(args.out), edits_file=Path(args.edits) if args.edits
                              else None, size=args.size, samples_per_node=args.samples)

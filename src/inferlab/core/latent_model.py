@@ -16,6 +16,7 @@ from torch import nn
 from inferlab.core.ebm import LatentEBMPrior, reference_energy
 from inferlab.core.langevin import LangevinStats, langevin_sample
 from inferlab.core.nets import build_decoder
+from inferlab.engine.config import bounded
 
 
 def gaussian_nll(x: torch.Tensor, x_hat: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -73,23 +74,23 @@ class LatentModelConfig:
 
     prior: Literal["ebm", "gaussian"] = "ebm"
     """ebm = the learned latent EBM prior; gaussian = fixed N(0, sigma^2 I), i.e. alternating back-propagation (ABP)."""
-    latent_dim: int = 8
+    latent_dim: int = bounded(8, ge=1)
     """Size of z."""
     generator: Literal["mlp", "conv"] = "mlp"
     """mlp for 8x8 digits and 2D toys; conv is the DCGAN generator of LEBM / DAMC for 32x32 images."""
-    generator_width: int = 256
+    generator_width: int = bounded(256, ge=1)
     """Hidden units (mlp) or ngf (conv; the papers use 64 for SVHN)."""
-    generator_layers: int = 3
+    generator_layers: int = bounded(3, ge=1)
     """Linear layers of the mlp generator."""
-    energy_hidden: int = 200
+    energy_hidden: int = bounded(200, ge=1)
     """Hidden units of the energy MLP (the papers' ndf = 200)."""
-    energy_layers: int = 3
+    energy_layers: int = bounded(3, ge=1)
     """Linear layers of the energy MLP (the papers: 3)."""
     energy_activation: Literal["gelu", "lrelu", "relu", "silu"] = "gelu"
     """Activation of the energy MLP (LEBM's code: GELU; DAMC's: LeakyReLU 0.2)."""
-    prior_sigma: float = 1.0
+    prior_sigma: float = bounded(1.0, gt=0)
     """sigma of the N(0, sigma^2 I) reference distribution."""
-    likelihood_sigma: float = 0.3
+    likelihood_sigma: float = bounded(0.3, gt=0)
     """sigma_x of p(x|z) = N(g(z), sigma_x^2 I) (LEBM: 0.3; DAMC: 0.1)."""
 
 

@@ -18,11 +18,14 @@ episodes shorter than 1000 steps.
 
 from __future__ import annotations
 
+import math
+
 import gymnasium as gym
 import numpy as np
 from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory, d4rl_normalized_score
+from inferlab.envs.actions import CheckedActions
 from inferlab.errors import UserError
 from inferlab.eval.rollout import rollout_episodes
 
@@ -45,7 +48,7 @@ def make_locomotion_env(name: str, *, max_episode_steps: int | None = None) -> g
     env_id = ENVS[env_key(name)]
     if max_episode_steps is not None and max_episode_steps < 1:
         raise UserError(f"max_episode_steps must be >= 1, got {max_episode_steps}.")
-    return gym.make(env_id, max_episode_steps=max_episode_steps)
+    return CheckedActions(gym.make(env_id, max_episode_steps=max_episode_steps))
 
 
 class ClockLinearPolicy:
@@ -76,10 +79,11 @@ def locomotion_dataset(name: str, rng: np.random.Generator, *, n_steps: int, max
     episode is cut when the budget runs out. Observations (T, obs_dim) and actions (T, act_dim) float32;
     `terminated` marks falls, cut and time-limited episodes are not terminated. `progress` shows a progress bar.
     """
-    if n_steps < 1 or max_episode_steps < 1 or not 1 <= elites <= population:
-        raise UserError(f"locomotion_dataset needs n_steps >= 1, max_episode_steps >= 1 and 1 <= elites <= "
-                        f"population; got n_steps={n_steps}, max_episode_steps={max_episode_steps}, "
-                        f"elites={elites}, population={population}.")
+    stds_ok = all(0 <= v < math.inf for v in (obs_std, drive_std, min_std))  # False for NaN too
+    if n_steps < 1 or max_episode_steps < 1 or not 1 <= elites <= population or not stds_ok:
+        raise UserError(f"locomotion_dataset needs n_steps >= 1, max_episode_steps >= 1, 1 <= elites <= "
+                        f"population and finite stds >= 0; got n_steps={n_steps}, max_episode_steps={max_episode_steps}, "
+                        f"elites={elites}, population={population}, stds={obs_std}, {drive_std}, {min_std}.")
     env = make_locomotion_env(name, max_episode_steps=max_episode_steps)
     obs_dim, act_dim = env.observation_space.shape[0], env.action_space.shape[0]
     period = CLOCK_PERIOD_S / env.unwrapped.dt

@@ -139,11 +139,27 @@ def save_d4rl_hdf5(trajectories: list[Trajectory], path: str | Path) -> Path:
     """Write trajectories as a D4RL-style HDF5 file (the `to_d4rl_arrays` arrays as top-level datasets)."""
     if not trajectories:
         raise UserError(f"No trajectories to write to {path}; give at least one.")
-    p = Path(path).expanduser()
+    p = check_output_file(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    with h5py.File(p, "w") as f:
-        for key, array in to_d4rl_arrays(trajectories).items():
-            f.create_dataset(key, data=array, compression="gzip")
+    tmp = p.with_name(f".{p.name}.partial")
+    try:
+        with h5py.File(tmp, "w") as f:
+            for key, array in to_d4rl_arrays(trajectories).items():
+                f.create_dataset(key, data=array, compression="gzip")
+        tmp.replace(p)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return p
+
+
+def check_output_file(path: str | Path) -> Path:
+    """`path` as a Path if a file can be written there: not a folder, and its parent (if it exists) a folder."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise UserError(f"--out {p} is a folder; give a file name such as {p / 'data.hdf5'}.")
+    parent = next((a for a in p.parents if a.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UserError(f"--out {p}: {parent} is a file, so no file can be written under it.")
     return p
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory
+from inferlab.envs.actions import check_action
 from inferlab.errors import UserError
 from inferlab.eval.rollout import rollout_episodes
 
@@ -184,7 +185,7 @@ class PointMazeTask(gym.Env[np.ndarray, np.ndarray]):
         return position.astype(np.float32), {"success": bool(sparse_reward(position, self.goal_xy))}
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        obs, _, _, _, _ = self.sim.step(np.asarray(action, dtype=np.float64))
+        obs, _, _, _, _ = self.sim.step(check_action(self.action_space, action))
         reward = float(sparse_reward(obs["observation"], self.goal_xy))
         return obs["observation"].astype(np.float32), reward, False, False, {"success": reward > 0}
 
@@ -205,6 +206,10 @@ def make_pointmaze_env(maze: str, *, eval_goal: Cell | None = None,
     return gym.wrappers.TimeLimit(task, max_episode_steps=steps)
 
 
+MAX_ACTION_NOISE = 10.0
+"""Actions are clipped to [-1, 1]: noise beyond this sd only flips signs at random."""
+
+
 def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, episode_len: int | None = None,
                       action_noise: float = 0.5, eval_goal: Cell | None = None,
                       progress: bool = False) -> list[Trajectory]:
@@ -220,8 +225,9 @@ def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, epis
     maze_map = _check_maze(maze)
     goal_xy = cell_to_xy(maze_map, _goal_cell(maze, maze_map, eval_goal))
     length = TIME_LIMIT[maze] if episode_len is None else episode_len
-    if n_steps < 1 or length < 1 or action_noise < 0:
-        raise UserError(f"pointmaze_dataset needs n_steps >= 1, episode_len >= 1 and action_noise >= 0; got "
+    if n_steps < 1 or length < 1 or not 0 <= action_noise <= MAX_ACTION_NOISE:
+        raise UserError(f"pointmaze_dataset needs n_steps >= 1, episode_len >= 1 and 0 <= action_noise <= "
+                        f"{MAX_ACTION_NOISE} (a finite number); got "
                         f"n_steps={n_steps}, episode_len={length}, action_noise={action_noise}.")
     cells = free_cells(maze_map)
     sim = _simulator(maze_map)

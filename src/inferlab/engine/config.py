@@ -65,6 +65,12 @@ def _type_fits(value: Any, kind: Any) -> bool:
     return True
 
 
+def _type_error(key: str, value: Any, kind: Any) -> UserError:
+    allowed = ", ".join(map(str, typing.get_args(kind))) if typing.get_origin(kind) is typing.Literal \
+        else getattr(kind, "__name__", str(kind))
+    return UserError(f"{key}={value!r}: {key} takes {allowed}.")
+
+
 def check_config(cfg: Any, where: str = "") -> Any:
     """Check every leaf field of a nested config dataclass: its declared type, finiteness of floats, and the
     range declared with `bounded`. Returns `cfg`; raises one `UserError` naming the first bad key."""
@@ -76,9 +82,7 @@ def check_config(cfg: Any, where: str = "") -> Any:
             continue
         kind = hints[f.name]
         if not _type_fits(value, kind):
-            allowed = ", ".join(map(str, typing.get_args(kind))) if typing.get_origin(kind) is typing.Literal \
-                else getattr(kind, "__name__", str(kind))
-            raise UserError(f"{key}={value!r}: {key} takes {allowed}.")
+            raise _type_error(key, value, kind)
         numbers = value if isinstance(value, tuple) else (value,)
         for v in numbers:
             if isinstance(v, float) and not math.isfinite(v):
@@ -158,19 +162,34 @@ def config_to_dict(cfg: Any) -> dict:
 
 
 def config_from_dict(cls: type, data: dict, where: str = "config") -> Any:
-    """Rebuild a nested config dataclass from `config_to_dict` output; unknown keys are a `UserError`."""
+    """Rebuild a nested config dataclass from `config_to_dict` output (a run's config.json) and check it as `--set`
+    values are checked; an unknown key, a wrong type or a value out of range is a `UserError` naming `where` and
+    the key."""
+    try:
+        return check_config(_build_config(cls, data, ""))
+    except UserError as exc:
+        raise UserError(f"{where}: {exc}") from None
+
+
+def _build_config(cls: type, data: Any, prefix: str) -> Any:
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
+    if not isinstance(data, dict):
+        raise UserError(f"{prefix.rstrip('.') or 'the config'} must be an object of keys {', '.join(sorted(names))}, "
+                        f"not {data!r}.")
     unknown = sorted(set(data) - names)
     if unknown:
-        raise UserError(f"{where}: unknown keys {', '.join(unknown)} for {cls.__name__}; valid: {', '.join(sorted(names))}.")
+        raise UserError(f"unknown keys {', '.join(prefix + k for k in unknown)} for {cls.__name__}; valid: "
+                        f"{', '.join(sorted(names))}.")
     kwargs = {}
     for name, value in data.items():
-        kind = hints[name]
+        kind, key = hints[name], prefix + name
         if dataclasses.is_dataclass(kind):
-            kwargs[name] = config_from_dict(kind, value, f"{where}.{name}")
-        elif typing.get_origin(kind) is tuple:
-            kwargs[name] = tuple(value)
-        else:
-            kwargs[name] = value
+            kwargs[name] = _build_config(kind, value, f"{key}.")
+            continue
+        if typing.get_origin(kind) is tuple and isinstance(value, list):
+            value = tuple(value)
+        if not _type_fits(value, kind):
+            raise _type_error(key, value, kind)
+        kwargs[name] = value
     return cls(**kwargs)

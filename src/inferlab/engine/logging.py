@@ -6,6 +6,8 @@ import json
 import math
 from pathlib import Path
 
+from inferlab.engine.atomic import atomic_write_text
+
 
 class RunLogger:
     """Append-only metrics log; a disabled logger (non-zero ranks) writes nothing."""
@@ -30,11 +32,12 @@ class RunLogger:
                     self.writer.add_scalar(f"{kind}/{k}", v, step)
 
     def truncate_after(self, step: int) -> None:
-        """Drop rows logged after `step` (a resumed run rewrites them; the log stays one row per step)."""
+        """Drop rows logged after `step` and a torn last line (a resumed run rewrites them; the log stays one row
+        per step)."""
         if self.path is None or not self.path.exists():
             return
-        rows = [line for line in self.path.read_text().splitlines() if line and json.loads(line)["step"] <= step]
-        self.path.write_text("".join(r + "\n" for r in rows))
+        rows = [row for row in read_metrics(self.path) if isinstance(row.get("step"), int) and row["step"] <= step]
+        atomic_write_text(self.path, "".join(json.dumps(row) + "\n" for row in rows))
 
     def close(self) -> None:
         if self.writer:

@@ -7,6 +7,17 @@ import random
 import numpy as np
 import torch
 
+from inferlab.errors import UserError
+
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(seed: object, name: str = "--seed") -> int:
+    """`seed` if it is a whole number in [0, 2^32 - 1] (what every generator we seed accepts), else a `UserError`."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise UserError(f"{name} {seed}: a seed must be a whole number from 0 to {MAX_SEED}.")
+    return seed
+
 
 def seed_everything(seed: int) -> None:
     """Seed Python's `random`, numpy's global generator and torch (CPU and every CUDA device)."""

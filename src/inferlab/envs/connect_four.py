@@ -14,6 +14,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from inferlab.envs.actions import check_action
 from inferlab.envs.c4_solver import COLS, ROWS, EpsilonOpponent, Position
 
 
@@ -59,7 +60,7 @@ class ConnectFourEnv(gym.Env[np.ndarray, np.int64]):
         return won, won or self.position.is_full()
 
     def step(self, action: np.int64 | int) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        col = int(action)
+        col = check_action(self.action_space, action)
         if not self.position.can_play(col):
             return self._obs(), -1.0, True, False, self._info(illegal=True)
         won, over = self._drop(col)

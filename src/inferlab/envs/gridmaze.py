@@ -14,6 +14,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from inferlab.envs.actions import check_action
+
 LAYOUTS: dict[str, str] = {
     "umaze": """
 #######
@@ -144,7 +146,7 @@ class GridMazeEnv(gym.Env[np.ndarray, np.int64]):
         return self._obs(), {}
 
     def step(self, action: np.int64 | int) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        self.cell = self.maze.move(self.cell, int(action))
+        self.cell = self.maze.move(self.cell, check_action(self.action_space, action))
         self.steps += 1
         reward = 1.0 if self.cell == self.maze.goal else 0.0
         return self._obs(), reward, False, self.steps >= self.max_steps, {}

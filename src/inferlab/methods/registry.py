@@ -6,6 +6,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from inferlab.engine.config import check_config
 from inferlab.errors import UserError
 
 METHOD_MODULES = {
@@ -50,4 +51,4 @@ def get_method(name: str) -> MethodSpec:
 def preset_config(spec: MethodSpec, preset: str) -> Any:
     if preset not in spec.presets:
         raise UserError(f"Method {spec.name} has no preset {preset!r}; presets: {', '.join(spec.presets)}.")
-    return spec.presets[preset]()
+    return check_config(spec.presets[preset]())

@@ -13,6 +13,7 @@ from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE
 from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.data.raven.splits import SPLIT_NAMES, split_part
+from inferlab.engine.seed import check_seed
 from inferlab.errors import UserError
 
 ANSWER_STYLES = ("raven", "iraven")
@@ -53,13 +54,25 @@ def problem_seed(seed: int, config_name: str, index: int) -> np.random.Generator
     return np.random.default_rng([seed, CONFIG_NAMES.index(config_name), index])
 
 
+MAX_SIZE = 1024
+
+
+def _check_args(n: int, size: int, answers: str, seed: int) -> None:
+    """One `UserError` for the first argument out of range, before any file is written."""
+    check_seed(seed)
+    if n < 1:
+        raise UserError(f"--n {n}: the number of problems must be at least 1.")
+    if not 16 <= size <= MAX_SIZE:
+        raise UserError(f"--size {size}: panels must be from 16 to {MAX_SIZE} pixels wide (the official size is "
+                        f"{IMAGE_SIZE}).")
+    if answers not in ("raven", "iraven"):
+        raise UserError(f"--answers {answers}: allowed are raven and iraven.")
+
+
 def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAGE_SIZE, answers: str = "raven",
                 seed: int = 0, progress: bool = True) -> list[Path]:
     """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz (official 6/2/2 split by i)."""
-    if n < 1:
-        raise UserError(f"--n {n}: the number of problems per configuration must be at least 1.")
-    if size < 16:
-        raise UserError(f"--size {size}: panels must be at least 16 pixels wide (the official size is {IMAGE_SIZE}).")
+    _check_args(n, size, answers, seed)
     for name in configs:
         if name not in CONFIGURATIONS:
             raise UserError(f"Unknown RAVEN configuration {name!r}; allowed: {', '.join(CONFIG_NAMES)} or 'all'.")
@@ -83,10 +96,7 @@ def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_
     problem i is RAVEN_<i>_<train|val|test>.npz (6/2/2 by i); train and val problems follow the split's training
     side, test problems its test side, each in the folder of its own configuration (e.g. productivity writes
     distribute_four/RAVEN_0_train.npz and distribute_nine/RAVEN_8_test.npz)."""
-    if n < 1:
-        raise UserError(f"--n {n}: the number of problems must be at least 1.")
-    if size < 16:
-        raise UserError(f"--size {size}: panels must be at least 16 pixels wide (the official size is {IMAGE_SIZE}).")
+    _check_args(n, size, answers, seed)
     split_part(split, "test")  # validates the name
     paths = []
     for i in tqdm(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):

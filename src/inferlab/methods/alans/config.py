@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 
 @dataclass(frozen=True)
 class DataConfig:
-    train_problems: int = 3000
+    train_problems: int = bounded(3000, ge=1)
     """Training problems (the splits' shared training side: distribute_four, no held-out pair), drawn in-run."""
-    image_size: int = 96
+    image_size: int = bounded(96, ge=8)
     """Rendered panel size in pixels (official 160)."""
-    crop_size: int = 24
+    crop_size: int = bounded(24, ge=4)
     """Every position's crop is resized to crop_size x crop_size for the object CNN (official 32 at 160 px)."""
-    panel_size: int = 64
+    panel_size: int = bounded(64, ge=4)
     """Whole panels are downsampled to panel_size for the CNN baseline and the figures."""
 
 
@@ -23,15 +24,15 @@ class DataConfig:
 class ModelConfig:
     variant: str = "alans"
     """'alans' (object CNN + algebraic backend) or 'cnn' (the pure-neural PanelCNN baseline)."""
-    channels: int = 16
+    channels: int = bounded(16, ge=1)
     """Width of the first conv layers (object CNN and baseline alike)."""
-    matrix_size: int = 3
+    matrix_size: int = bounded(3, ge=1)
     """d: every attribute value is a d x d matrix M^k Z."""
-    reg: float = 1e-2
+    reg: float = bounded(1e-2, ge=0)
     """lambda: ridge weight of the operator least squares."""
-    scale: float = 5.0
+    scale: float = bounded(5.0, gt=0)
     """Softmax sharpness over normalised distances between a predicted matrix and every value's (value predictions)."""
-    op_scale: float = 100.0
+    op_scale: float = bounded(100.0, gt=0)
     """Softmax sharpness over normalised fit residuals (operator probabilities, Position-vs-Number selection); the
     official ACTION_SOFTMAX_SCALE is 1e4 on unnormalised residuals."""
     shared_matrices: bool = False
@@ -41,9 +42,9 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class LossConfig:
-    rule_weight: float = 1.0
+    rule_weight: float = bounded(1.0, ge=0)
     """Weight of the auxiliary rule loss (-log P(operator group of the ground-truth rule)), as in the paper."""
-    attr_weight: float = 0.0
+    attr_weight: float = bounded(0.0, ge=0)
     """Weight of a perception loss on ground-truth attributes (exist per slot, Type/Size/Color per entity) of all 16
     panels. 0 = label-free, as in the paper (the frontend learns from the answer and rule losses only); 1 grounds
     the frontend's value indices in the generator's levels, which answer generation needs (see README)."""
@@ -51,14 +52,14 @@ class LossConfig:
 
 @dataclass(frozen=True)
 class OptimConfig:
-    lr: float = 3e-3
+    lr: float = bounded(3e-3, ge=0, le=10)
     """Adam learning rate (the official main.py default is 1e-4 at batch 32 for many epochs)."""
-    weight_decay: float = 0.0
+    weight_decay: float = bounded(0.0, ge=0)
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 300
+    samples: int = bounded(300, ge=1)
     """Problems per test split (iid, systematicity, productivity, localism)."""
 
 

@@ -22,6 +22,17 @@ DEFAULT_CAMERA = scene_camera(SceneConfig())
 """Cameras for a scene folder whose graph.json has no camera meta."""
 
 
+MAX_SIDE = 4096
+"""Largest image side rendered (a 4096 x 4096 frame already takes minutes on a CPU)."""
+MAX_SAMPLES_PER_NODE = 1024
+
+
+def check_render_size(width: int, height: int, what: str) -> None:
+    """A `UserError` unless both sides are whole numbers from 8 to MAX_SIDE."""
+    if not all(isinstance(v, int) and 8 <= v <= MAX_SIDE for v in (width, height)):
+        raise UserError(f"{what} {width}x{height}: image sides must be from 8 to {MAX_SIDE} pixels.")
+
+
 def camera_path(spec: str, camera: dict, size: int) -> tuple[Intrinsics, np.ndarray]:
     """`ring:N` or a transforms.json-style file ({"w", "h", "camera_angle_x" | "fl_x"..., "frames":
     [{"transform_matrix": 4x4}, ...]}; image files are not needed). Returns intrinsics and poses (N, 4, 4)."""
@@ -48,6 +59,7 @@ def camera_path(spec: str, camera: dict, size: int) -> tuple[Intrinsics, np.ndar
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
         raise UserError(f"--camera-path {spec}: expected JSON with 'frames': [{{'transform_matrix': 4x4}}, ...] and "
                         f"optional 'w', 'h', 'camera_angle_x' or 'fl_x' ({type(err).__name__}: {err}).") from None
+    check_render_size(intr.width, intr.height, f"--camera-path {spec}: w, h")
     if poses.ndim != 3 or poses.shape[1:] != (4, 4) or not np.isfinite(poses).all():
         raise UserError(f"--camera-path {spec}: every transform_matrix must be a finite 4x4 matrix.")
     return intr, poses
@@ -56,6 +68,9 @@ def camera_path(spec: str, camera: dict, size: int) -> tuple[Intrinsics, np.ndar
 def render_batch(scene_dir: Path, camera: str, out_dir: Path, *, edits_file: Path | None = None,
                  size: int = 128, samples_per_node: int = 32) -> list[Path]:
     """Edited scene rendered from every pose of the path: out_dir/{rgb,depth,panoptic,instance}_<i:04d>.png."""
+    check_render_size(size, size, "--size")
+    if not isinstance(samples_per_node, int) or not 1 <= samples_per_node <= MAX_SAMPLES_PER_NODE:
+        raise UserError(f"--samples {samples_per_node}: samples per node must be from 1 to {MAX_SAMPLES_PER_NODE}.")
     graph = load_scene(scene_dir)
     if edits_file is not None:
         graph = apply_edits(graph, load_edits(edits_file), base_dir=Path(edits_file).parent)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field  # "field" is the name of a config section here
 from typing import Literal
 
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 from inferlab.errors import UserError
 
@@ -21,23 +22,23 @@ def _at_least(section: str, cfg: object, minimum: float, *names: str) -> None:
 class SceneConfig:
     """The procedural scene (data.scenes3d) and its posed views; the generator's seed is the run's seed."""
 
-    n_objects: int = 4
+    n_objects: int = bounded(4, ge=1)
     """Objects on the ground."""
-    extent: float = 2.0
+    extent: float = bounded(2.0, gt=0)
     """Objects stand in [-extent, extent]^2."""
-    image_size: int = 64
+    image_size: int = bounded(64, ge=4)
     """Training and held-out views are image_size x image_size."""
-    fov_deg: float = 45.0
+    fov_deg: float = bounded(45.0, gt=0, lt=180)
     """Horizontal field of view of every camera."""
-    camera_radius: float = 5.0
+    camera_radius: float = bounded(5.0, gt=0)
     """Cameras look at (0, 0, 0.3) from this distance."""
-    train_views: int = 40
+    train_views: int = bounded(40, ge=1)
     """Training views, uniform on the hemisphere band of elevations below."""
-    test_views: int = 4
+    test_views: int = bounded(4, ge=1)
     """Held-out views from the same band (other random poses)."""
-    elevation_min: float = 15.0
+    elevation_min: float = bounded(15.0, ge=0, lt=90)
     """Lowest camera elevation (degrees)."""
-    elevation_max: float = 60.0
+    elevation_max: float = bounded(60.0, ge=0, lt=90)
     """Highest camera elevation (degrees)."""
 
     def __post_init__(self) -> None:
@@ -55,27 +56,27 @@ class FieldConfig:
     kind: Literal["grid", "voxel", "hash", "mlp"] = "grid"
     """grid: feature grid + tiny decoder; voxel: (sigma, rgb) grid; hash: multiresolution hash encoding + tiny
     decoder; mlp: positional encoding + MLP."""
-    resolution: int = 16
+    resolution: int = bounded(16, ge=2)
     """Grid vertices per side (grid, voxel); twice this is the finest hash level."""
-    hash_levels: int = 6
+    hash_levels: int = bounded(6, ge=1)
     """Levels of the hash kind (4 vertices per side up to 2 x resolution)."""
-    hash_table_log2: int = 12
+    hash_table_log2: int = bounded(12, ge=1, le=24)
     """log2 of the entries per level of the hash kind."""
-    channels: int = 8
+    channels: int = bounded(8, ge=1)
     """Feature channels of the grid kind."""
-    hidden: int = 32
+    hidden: int = bounded(32, ge=1)
     """Hidden units of the decoder (grid, hash) or of the MLP (mlp)."""
-    frequencies: int = 4
+    frequencies: int = bounded(4, ge=1)
     """Positional-encoding octaves of the mlp kind."""
-    mlp_layers: int = 3
+    mlp_layers: int = bounded(3, ge=1)
     """Linear layers of the mlp kind."""
-    density_scale: float = 50.0
+    density_scale: float = bounded(50.0, gt=0)
     """sigma = softplus(raw - 4) * density_scale (per metre of the node's local frame)."""
-    box_margin: float = 0.1
+    box_margin: float = bounded(0.1, ge=0)
     """A node's box is the generator's object box grown by this fraction per side."""
-    ground_resolution: int = 256
+    ground_resolution: int = bounded(256, ge=2, le=8192)
     """Texels per side of the background's contracted ground texture."""
-    ground_radius: float = 4.0
+    ground_radius: float = bounded(4.0, gt=0)
     """The inner square [-r, r]^2 of the ground gets half of the texture's texels."""
 
     def __post_init__(self) -> None:
@@ -86,7 +87,7 @@ class FieldConfig:
 
 @dataclass(frozen=True)
 class RenderConfig:
-    samples_per_node: int = 32
+    samples_per_node: int = bounded(32, ge=1)
     """Stratified samples per ray inside each node's box (jittered in training, midpoints when rendering)."""
 
     def __post_init__(self) -> None:
@@ -95,27 +96,27 @@ class RenderConfig:
 
 @dataclass(frozen=True)
 class LossConfig:
-    mask_weight: float = 0.1
+    mask_weight: float = bounded(0.1, ge=0)
     """Weight of the instance-mask loss: cross-entropy of the per-node weight shares against the true instance."""
 
 
 @dataclass(frozen=True)
 class OptimConfig:
-    grid_lr: float = 0.05
+    grid_lr: float = bounded(0.05, ge=0, le=10)
     """Adam learning rate of grids, the ground texture and the sky (explicit parameters train fast with large steps)."""
-    net_lr: float = 0.005
+    net_lr: float = bounded(0.005, ge=0, le=10)
     """Adam learning rate of decoders and MLPs."""
-    final_lr_fraction: float = 0.1
+    final_lr_fraction: float = bounded(0.1, gt=0, le=1)
     """Both learning rates decay exponentially to this fraction of their start over train.steps."""
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 2048
+    samples: int = bounded(2048, ge=1)
     """Held-out rays (random pixels of the held-out views) that `evaluate` renders for its PSNR."""
-    editor_size: int = 128
+    editor_size: int = bounded(128, ge=8, le=4096)
     """Image side of the editor's view, for `render_seconds` in the bench."""
-    render_repeats: int = 3
+    render_repeats: int = bounded(3, ge=1)
     """Timed frames for render_seconds."""
 
 

@@ -16,6 +16,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from inferlab.engine.atomic import atomic_write_text
 from inferlab.errors import UserError
 from inferlab.jsonfile import read_json_file
 from inferlab.methods.assist.config import ASSISTConfig
@@ -42,7 +43,7 @@ def save_scene(graph: SceneGraph, folder: Path, *, meta: dict | None = None) -> 
                       "transform": node.transform.tolist(), "visible": node.visible, "field": node.field.spec,
                       "weights": weights})
     doc = {"format": FORMAT, "version": VERSION, "nodes": nodes, "meta": meta or {}}
-    (folder / "graph.json").write_text(json.dumps(doc, indent=1))
+    atomic_write_text(folder / "graph.json", json.dumps(doc, indent=1))
 
 
 def read_graph_json(folder: Path) -> dict:
@@ -66,8 +67,12 @@ def _load_node(folder: Path, entry: dict, i: int) -> SceneNode:
     missing = [k for k in NODE_KEYS if not isinstance(entry, dict) or k not in entry]
     if missing:
         raise UserError(f"{where} lacks {', '.join(missing)}; each node needs {', '.join(NODE_KEYS)}.")
+    if not isinstance(entry["id"], int) or isinstance(entry["id"], bool) or entry["id"] < 0:
+        raise UserError(f"{where}: id {entry['id']!r} must be a whole number >= 0.")
+    if not isinstance(entry["field"], dict):
+        raise UserError(f"{where}: field must be an object (the field's kind and sizes), not {entry['field']!r}.")
     field = make_field(entry["field"])
-    weights = folder / entry["weights"]
+    weights = _inside(folder, entry["weights"], where)
     try:
         field.load_state_dict(load_file(str(weights)))
     except FileNotFoundError:
@@ -88,6 +93,17 @@ def _load_node(folder: Path, entry: dict, i: int) -> SceneNode:
                      transform, bool(entry["visible"]))
 
 
+def _inside(folder: Path, relative: object, where: str) -> Path:
+    """`folder / relative` if it is a relative path that stays inside `folder`, else a `UserError`: a scene file
+    must not make us read files elsewhere."""
+    if not isinstance(relative, str) or Path(relative).is_absolute():
+        raise UserError(f"{where}: weights {relative!r} must be a path relative to the scene folder.")
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise UserError(f"{where}: weights {relative!r} points outside the scene folder {folder}.")
+    return path
+
+
 def load_scene(folder: Path) -> SceneGraph:
     """Read a scene folder written by `save_scene`; UserError naming the file and what is wrong."""
     folder = Path(folder)
@@ -97,15 +113,23 @@ def load_scene(folder: Path) -> SceneGraph:
 
 
 def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny", overrides: tuple[str, ...] = (),
-                     progress: bool = True) -> Path:
+                     progress: bool = True, overwrite: bool = False) -> Path:
     """Generate the scene of `seed`, train its nodes with the ASSIST preset (with `key=value` overrides), save it
-    (with scene.json); returns the folder."""
+    (with scene.json); returns the folder. An existing scene is replaced only with `overwrite`, and a non-empty
+    folder that holds no scene is refused, both before any work."""
     from inferlab.engine.config import apply_overrides
-    from inferlab.engine.seed import seed_everything
+    from inferlab.engine.seed import check_seed, seed_everything
     from inferlab.engine.trainer import fit
     from inferlab.methods.assist.config import PRESETS
     from inferlab.methods.assist.train import ASSISTTask
 
+    folder = Path(folder)
+    if (folder / "graph.json").exists() and not overwrite:
+        raise UserError(f"{folder} already holds a scene (graph.json); pass --overwrite to replace it, or choose "
+                        "another folder.")
+    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / "graph.json").exists())):
+        raise UserError(f"{folder} is not empty and holds no scene; choose an empty or new folder.")
+    check_seed(seed)
     if preset not in PRESETS:
         raise UserError(f"Unknown ASSIST preset {preset!r}; presets: {', '.join(PRESETS)}.")
     cfg = apply_overrides(PRESETS[preset](), list(overrides))
@@ -113,7 +137,6 @@ def build_demo_scene(folder: Path, *, seed: int = 0, preset: str = "tiny", overr
     task = ASSISTTask(cfg, torch.device("cpu"), seed)
     seed_everything(seed)
     fit(task, cfg.train, seed=seed, progress=progress, desc="assist build")
-    folder = Path(folder)
     save_scene(task.graph, folder, meta=camera_meta(cfg))
     (folder / "scene.json").write_text(task.views.scene.to_json())
     return folder

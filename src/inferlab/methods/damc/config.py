@@ -7,6 +7,7 @@ from typing import Literal
 
 from inferlab.core.latent_model import LatentModelConfig
 from inferlab.data.config import DataConfig
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 PAPER_MODEL = LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
@@ -18,7 +19,7 @@ PAPER_MODEL = LatentModelConfig(latent_dim=100, generator="conv", generator_widt
 class DiffusionConfig:
     """The amortizer q_phi(z|x): a conditional latent diffusion model, eps-prediction, cosine log-SNR schedule."""
 
-    steps: int = 100
+    steps: int = bounded(100, ge=1)
     """Ancestral sampling steps (network calls) per draw from q."""
     logsnr_min: float = -5.1
     """Log-SNR at u = 1 (most noise)."""
@@ -26,25 +27,25 @@ class DiffusionConfig:
     """Log-SNR at u = 0 (cleanest)."""
     variance: Literal["large", "small"] = "large"
     """Ancestral noise: (1 - r) sigma_t^2 ("large", official) or the true posterior variance ("small")."""
-    width: int = 256
+    width: int = bounded(256, ge=1)
     """Hidden units of the denoiser (official: 128-256-256 with nf = 4)."""
-    blocks: int = 3
+    blocks: int = bounded(3, ge=1)
     """Residual concat-squash blocks in the denoiser."""
-    time_dim: int = 128
+    time_dim: int = bounded(128, ge=2)
     """Size of the sinusoidal + MLP time embedding (official ntemb = 128)."""
-    embed_dim: int = 1024
+    embed_dim: int = bounded(1024, ge=1)
     """Size of the x-embedding the denoiser is conditioned on (official nxemb = 1024)."""
     encoder: Literal["mlp", "conv"] = "conv"
     """x-encoder: conv (official, images >= 16x16) or mlp (flattened inputs: 8x8 digits, 2D points)."""
-    encoder_width: int = 64
+    encoder_width: int = bounded(64, ge=1)
     """Base channels of the conv encoder (official nif = 64) or hidden units of the mlp encoder."""
-    p_uncond: float = 0.2
+    p_uncond: float = bounded(0.2, ge=0, le=1)
     """Probability of replacing x by the null embedding in a DSM update (official p_mask = 0.2)."""
-    updates_per_step: int = 6
+    updates_per_step: int = bounded(6, ge=1)
     """DSM updates of q per training iteration (official: 6)."""
-    target_rho: float = 0.005
+    target_rho: float = bounded(0.005, ge=0, le=1)
     """EMA target: theta' <- rho theta + (1 - rho) theta' (official 0.005)."""
-    target_every: int = 10
+    target_every: int = bounded(10, ge=1)
     """Iterations between EMA target updates (official 10)."""
     evaluate_with_target: bool = False
     """Generate and infer with the EMA target instead of the online q (official: online)."""
@@ -54,55 +55,55 @@ class DiffusionConfig:
 class SamplerConfig:
     """Langevin refinement of q's samples (core.langevin)."""
 
-    posterior_steps: int = 30
+    posterior_steps: int = bounded(30, ge=0)
     """K_post: Langevin steps on log p(x|z) + log p(z), started from the target q's z0."""
-    posterior_step_size: float = 0.1
+    posterior_step_size: float = bounded(0.1, gt=0)
     """s_post."""
-    prior_steps: int = 60
+    prior_steps: int = bounded(60, ge=0)
     """K_prior: Langevin steps on log p(z) for negatives, started from [z0, N(0, I)]."""
-    prior_step_size: float = 0.4
+    prior_step_size: float = bounded(0.4, gt=0)
     """s_prior."""
-    generate_refine_steps: int = 0
+    generate_refine_steps: int = bounded(0, ge=0)
     """Prior Langevin steps after q's unconditional ancestral sample at generation (official FID path: 0)."""
     noise: bool = True
     """Add the s * eps term (False turns Langevin into gradient descent)."""
-    max_abs: float = 1e3
+    max_abs: float = bounded(1e3, gt=0)
     """A chain whose |z| exceeds this is reported as diverged."""
 
 
 @dataclass(frozen=True)
 class OptimConfig:
-    generator_lr: float = 2e-4
+    generator_lr: float = bounded(2e-4, ge=0, le=10)
     """Adam learning rate of g_beta."""
-    energy_lr: float = 1e-4
+    energy_lr: float = bounded(1e-4, ge=0, le=10)
     """Adam learning rate of the energy MLP."""
-    amortizer_lr: float = 2e-4
+    amortizer_lr: float = bounded(2e-4, ge=0, le=10)
     """AdamW learning rate of q_phi."""
-    amortizer_weight_decay: float = 1e-4
+    amortizer_weight_decay: float = bounded(1e-4, ge=0)
     """AdamW weight decay of q_phi."""
-    beta1: float = 0.5
+    beta1: float = bounded(0.5, ge=0, lt=1)
     """Adam / AdamW beta1 for all three nets."""
-    grad_clip: float = 100.0
+    grad_clip: float = bounded(100.0, ge=0)
     """Gradient-norm clip for each net (official: 100 on q, g and E); 0 = off."""
-    lr_decay: float = 0.99
+    lr_decay: float = bounded(0.99, gt=0, le=1)
     """Multiply every learning rate by this each `decay_every` iterations ..."""
-    decay_every: int = 1000
+    decay_every: int = bounded(1000, ge=1)
     """... (official: 0.99 per 1000 iterations) ..."""
-    min_lr: float = 1e-5
+    min_lr: float = bounded(1e-5, ge=0, le=10)
     """... but never below this."""
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 1000
+    samples: int = bounded(1000, ge=2)
     """Generated samples per evaluation."""
-    anomaly_digit: int = 9
+    anomaly_digit: int = bounded(9, ge=0, le=9)
     """bench: the digit left out of training and scored as the anomaly."""
-    anomaly_refine_steps: int = 5
+    anomaly_refine_steps: int = bounded(5, ge=0)
     """bench: noiseless posterior Langevin steps after q(z|x) before scoring (official eval: 5)."""
-    reference_steps: int = 1000
+    reference_steps: int = bounded(1000, ge=1)
     """bench: Langevin steps of the long-run posterior the amortized posterior is compared with."""
-    toy_steps: int = 400
+    toy_steps: int = bounded(400, ge=1)
     """bench: training updates on the toy (capped at train.steps, so a short bench stays short)."""
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from inferlab.data.config import DataConfig
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 
@@ -13,13 +14,13 @@ from inferlab.engine.trainer import TrainConfig
 class NetConfig:
     """The raw network F inside the EDM preconditioning; teacher, fake score and student share it."""
 
-    hidden: int = 256
+    hidden: int = bounded(256, ge=1)
     """Hidden units of the MLP over [c_in x, noise embedding, label embedding]."""
-    layers: int = 4
+    layers: int = bounded(4, ge=1)
     """Linear layers of that MLP."""
-    embed_dim: int = 64
+    embed_dim: int = bounded(64, ge=2)
     """Size of the Fourier noise embedding and of the label embedding."""
-    sigma_data: float = 0.5
+    sigma_data: float = bounded(0.5, gt=0)
     """sd of the EDM preconditioning (Karras 2022: 0.5 for images in [-1, 1])."""
 
 
@@ -30,25 +31,25 @@ class TeacherConfig:
     net: NetConfig = field(default_factory=NetConfig)
     conditional: bool = True
     """Class-conditional with a null label (digits); False for unlabelled data such as the 2-D toys."""
-    label_dropout: float = 0.1
+    label_dropout: float = bounded(0.1, ge=0, lt=1)
     """Probability of training on the null label, which makes classifier-free guidance possible."""
-    guidance: float = 1.0
+    guidance: float = bounded(1.0, ge=0)
     """CFG scale w in D_uncond + w (D_cond - D_uncond) for the teacher's samples and scores; 1 = no guidance."""
     p_mean: float = -1.2
     """ln(sigma) ~ N(p_mean, p_std^2) in training (Karras 2022)."""
-    p_std: float = 1.2
+    p_std: float = bounded(1.2, gt=0)
     """See p_mean."""
-    lr: float = 1e-3
+    lr: float = bounded(1e-3, ge=0, le=10)
     """Adam learning rate."""
-    ema: float = 0.999
+    ema: float = bounded(0.999, ge=0, lt=1)
     """EMA decay of the weights that sample and teach (0 = no EMA)."""
     sampler: Literal["heun", "euler", "stochastic"] = "heun"
     """The teacher's N-step sampler (Karras 2022, Algorithms 1-2)."""
-    sample_steps: int = 18
+    sample_steps: int = bounded(18, ge=1)
     """N noise levels (Karras 2022: 18 for CIFAR-10, i.e. 35 evaluations with Heun)."""
-    sigma_min: float = 0.002
+    sigma_min: float = bounded(0.002, gt=0)
     """Smallest noise level of the sampler."""
-    sigma_max: float = 80.0
+    sigma_max: float = bounded(80.0, gt=0)
     """Largest noise level of the sampler."""
     train: TrainConfig = field(default_factory=TrainConfig)
     """Teacher training loop; in `bench` and `train emd` it runs min(train.steps, 20 x distillation steps)."""
@@ -58,58 +59,58 @@ class TeacherConfig:
 class EMDStepConfig:
     """The EM distillation update (Xie et al. 2024, Algorithm 1)."""
 
-    langevin_steps: int = 8
+    langevin_steps: int = bounded(8, ge=0)
     """K: Langevin steps of the E-step before the M-step's final noise-free eps update; K = 0 is Diff-Instruct."""
-    eps_step: float = 0.3
+    eps_step: float = bounded(0.3, ge=0)
     """gamma_eps: Langevin step size on the noise eps (update eps + gamma grad + sqrt(2 gamma) n)."""
-    z_step: float = 0.001
+    z_step: float = bounded(0.001, ge=0)
     """gamma_z: Langevin step size on the generator latent z. Keep it well below gamma_eps: the z chain's noise moves z
     by about sqrt(2 gamma_z K), and the M-step applies at z_K the residual gathered at the earlier z_k; with 0.01 on
     the 2-D grid EMD covered fewer modes than Diff-Instruct (README, Bench)."""
     noise_cancellation: bool = True
     """Remove eps_0 and the injected Langevin noise (as propagated through the chain) from the final eps."""
-    init_sigma: float = 2.5
+    init_sigma: float = bounded(2.5, gt=0)
     """sigma*: the student starts as the teacher's denoiser at this level, g(z) = D(sigma* z; sigma*)."""
-    sigma_min: float = 0.02
+    sigma_min: float = bounded(0.02, gt=0)
     """Distillation noise levels: ln sigma ~ N(p_mean, p_std^2) clipped to [sigma_min, sigma_max]."""
-    sigma_max: float = 10.0
+    sigma_max: float = bounded(10.0, gt=0)
     """See sigma_min."""
     p_mean: float = -0.4
     """See sigma_min."""
-    p_std: float = 1.2
+    p_std: float = bounded(1.2, ge=0)
     """See sigma_min."""
-    fake_updates: int = 1
+    fake_updates: int = bounded(1, ge=1)
     """Denoising-score-matching updates of the fake score s_phi per generator update."""
 
 
 @dataclass(frozen=True)
 class OptimConfig:
-    generator_lr: float = 1e-4
+    generator_lr: float = bounded(1e-4, ge=0, le=10)
     """Adam learning rate of the student g_theta."""
-    fake_lr: float = 1e-3
+    fake_lr: float = bounded(1e-3, ge=0, le=10)
     """Adam learning rate of the fake score s_phi."""
-    beta1: float = 0.0
+    beta1: float = bounded(0.0, ge=0, lt=1)
     """Adam beta1 for both (DMD / Diff-Instruct practice: 0)."""
-    grad_clip: float = 1.0
+    grad_clip: float = bounded(1.0, ge=0)
     """Clip each net's gradient norm to this; 0 = no clipping."""
-    generator_ema: float = 0.995
+    generator_ema: float = bounded(0.995, ge=0, lt=1)
     """EMA decay of the student's weights that `sample` and `evaluate` use (0 = the live weights); the E-step, the
     M-step and the fake score's samples use the live weights. Distillation papers evaluate an EMA student."""
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 1000
+    samples: int = bounded(1000, ge=2)
     """Generated samples per evaluation (FD on digits; MMD and modes on 2-D toys)."""
     toy: str = "toy2d:25gaussians"
     """The 2-D toy `bench` distils besides cfg.data (unconditional teacher)."""
-    toy_samples: int = 20000
+    toy_samples: int = bounded(20000, ge=2)
     """Samples for the toy's mode counts (a mode counts with >= ceil(0.01 N / 25) samples within 3 sd; MMD uses the
     first 5000). Four fresh draws of 5000 from one trained student gave counts up to 4 apart; two draws of 20000
     differed by at most 1 for 11 of 12 students (by 3 for one)."""
-    timing_batch: int = 256
+    timing_batch: int = bounded(256, ge=1)
     """Batch for the teacher vs student sampling-time comparison."""
-    grad_var_repeats: int = 32
+    grad_var_repeats: int = bounded(32, ge=2)
     """Independent EMD updates over which the student's gradient variance is measured."""
 
 

@@ -5,44 +5,45 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from inferlab.core.latent_model import LatentModelConfig
 from inferlab.data.config import DataConfig
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 
 @dataclass(frozen=True)
 class SamplerConfig:
-    prior_steps: int = 60
+    prior_steps: int = bounded(60, ge=0)
     """K_prior: Langevin steps for prior samples z ~ p_alpha(z)."""
-    prior_step_size: float = 0.4
+    prior_step_size: float = bounded(0.4, gt=0)
     """s_prior."""
-    posterior_steps: int = 20
+    posterior_steps: int = bounded(20, ge=0)
     """K_post: Langevin steps for posterior samples z ~ p(z|x)."""
-    posterior_step_size: float = 0.1
+    posterior_step_size: float = bounded(0.1, gt=0)
     """s_post."""
     noise: bool = True
     """Add the s * eps term (False turns Langevin into gradient descent)."""
-    max_abs: float = 1e3
+    max_abs: float = bounded(1e3, gt=0)
     """A chain whose |z| exceeds this is reported as diverged."""
 
 
 @dataclass(frozen=True)
 class OptimConfig:
-    energy_lr: float = 2e-5
+    energy_lr: float = bounded(2e-5, ge=0, le=10)
     """Adam learning rate of the energy MLP."""
-    generator_lr: float = 1e-4
+    generator_lr: float = bounded(1e-4, ge=0, le=10)
     """Adam learning rate of the generator."""
-    beta1: float = 0.5
+    beta1: float = bounded(0.5, ge=0, lt=1)
     """Adam beta1 (the paper's code: 0.5 for both nets)."""
-    lr_decay: float = 1.0
+    lr_decay: float = bounded(1.0, gt=0, le=1)
     """Multiply both learning rates by this every `decay_every` steps."""
-    decay_every: int = 1000
+    decay_every: int = bounded(1000, ge=1)
     """Steps between learning-rate decays (the paper's code decays once per epoch)."""
-    grad_clip: float = 0.0
+    grad_clip: float = bounded(0.0, ge=0)
     """Clip each net's gradient norm to this; 0 = no clipping."""
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 1000
+    samples: int = bounded(1000, ge=2)
     """Generated samples per evaluation (FD for images, MMD and mode coverage for 2D data)."""
 
 

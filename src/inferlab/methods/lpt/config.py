@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 ENVS = ("gridmaze", "pointmaze_umaze", "pointmaze_medium", "connect_four", "hopper", "halfcheetah", "walker2d")
@@ -24,24 +25,24 @@ class DataConfig:
     env: EnvName = "gridmaze"
     """Environment and its offline dataset: gridmaze, pointmaze_umaze, pointmaze_medium, connect_four, hopper,
     halfcheetah, walker2d."""
-    episodes: int = 200
+    episodes: int = bounded(200, ge=1)
     """gridmaze and connect_four: trajectories in the offline dataset (maze episodes / games)."""
-    env_steps: int = 30_000
+    env_steps: int = bounded(30_000, ge=1)
     """pointmaze_* and locomotion: environment steps in the generated dataset (cut into episodes)."""
     maze_layout: str = "umaze"
     """gridmaze layout (envs/gridmaze.LAYOUTS)."""
-    maze_episode_len: int = 0
+    maze_episode_len: int = bounded(0, ge=0)
     """gridmaze: steps per data episode and per evaluation episode; 0 = the layout's time limit (MAX_STEPS)."""
-    maze_eps: float = 0.2
+    maze_eps: float = bounded(0.2, ge=0, le=1)
     """gridmaze data: probability of a random action instead of the waypoint planner's."""
-    c4_opponent_depth: int = 4
+    c4_opponent_depth: int = bounded(4, ge=0)
     """Connect Four: plies the epsilon-search opponent looks ahead (data and evaluation)."""
-    c4_opponent_eps: float = 0.7
+    c4_opponent_eps: float = bounded(0.7, ge=0, le=1)
     """Connect Four: probability the opponent plays a random legal move (the data needs some wins)."""
-    max_len: int = 1000
+    max_len: int = bounded(1000, ge=1)
     """Longest trajectory fed to the model; longer ones keep their first max_len steps (official: whole
     trajectories of up to max_len steps, scripts/config.py)."""
-    return_scale: float = 0.0
+    return_scale: float = bounded(0.0, ge=0)
     """Returns are divided by this before the model sees them (official `scale`); 0 = the largest |return| in
     the data."""
 
@@ -50,55 +51,55 @@ class DataConfig:
 class ModelConfig:
     variant: Literal["lpt", "bc", "dt"] = "lpt"
     """lpt: latent plan z by cross-attention; bc: the same GPT without z; dt: return-to-go tokens instead."""
-    d_model: int = 128
+    d_model: int = bounded(128, ge=1)
     """Token width (official hidden_size); a latent token has this width too."""
-    layers: int = 3
-    heads: int = 1
-    context_len: int = 64
+    layers: int = bounded(3, ge=1)
+    heads: int = bounded(1, ge=1)
+    context_len: int = bounded(64, ge=0)
     """Sliding self-attention window in tokens (official context_len / attn); 0 = the whole trajectory."""
-    dropout: float = 0.1
-    n_latent: int = 4
+    dropout: float = bounded(0.1, ge=0, lt=1)
+    n_latent: int = bounded(4, ge=1)
     """Latent plan tokens (official --latent)."""
-    unet_dim: int = 16
+    unet_dim: int = bounded(16, ge=1)
     """Channels of the prior UNet's first level."""
-    unet_mults: tuple[int, ...] = (1, 2, 4, 8)
+    unet_mults: tuple[int, ...] = bounded((1, 2, 4, 8), ge=1)
     """Channel multipliers per UNet level; n_latent * d_model must be divisible by 2 ** (levels - 1)."""
-    unet_attn_dim: int = 32
+    unet_attn_dim: int = bounded(32, ge=1)
     """Width of each of the 4 heads of the UNet's attention layers (official 32)."""
-    return_hidden: int = 100
+    return_hidden: int = bounded(100, ge=1)
     """Width of the return predictor MLP p(y|z)."""
-    return_dropout: float = 0.3
+    return_dropout: float = bounded(0.3, ge=0, lt=1)
 
 
 @dataclass(frozen=True)
 class LatentConfig:
-    step_size: float = 0.3
+    step_size: float = bounded(0.3, ge=0)
     """Langevin step size s (official langevin_step_size)."""
-    train_steps: int = 3
+    train_steps: int = bounded(3, ge=0)
     """Posterior Langevin steps per update on each trajectory's persistent chain (official z_n_iters)."""
-    plan_steps: int = 20
+    plan_steps: int = bounded(20, ge=0)
     """Langevin steps on p(y*|z) p(z) at test time (official z_n_iters_eval)."""
     plan_noise: bool = True
     """Langevin noise in test-time planning (official z_with_noise); False = gradient descent on the energy."""
-    return_coef: float = 1.0
+    return_coef: float = bounded(1.0, ge=0)
     """lambda in the posterior energy's return term lambda * (y - r(z))^2 (official reward_coefficient)."""
-    reward_weight: float = 0.25
+    reward_weight: float = bounded(0.25, ge=0)
     """Weight of the return loss in the parameter update (official reward_weight)."""
 
 
 @dataclass(frozen=True)
 class OptimConfig:
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
-    warmup: float = 0.1
+    lr: float = bounded(1e-3, ge=0, le=10)
+    weight_decay: float = bounded(1e-4, ge=0)
+    warmup: float = bounded(0.1, ge=0, le=1)
     """Fraction of the steps with a linear learning-rate warm-up; then linear decay to 0 (HF Trainer)."""
-    clip: float = 0.25
+    clip: float = bounded(0.25, ge=0)
     """Gradient-norm clip (official max_grad_norm)."""
 
 
 @dataclass(frozen=True)
 class EvalConfig:
-    samples: int = 20
+    samples: int = bounded(20, ge=1)
     """Evaluation episodes (games for Connect Four) at the target return."""
     target: float = 0.0
     """Target return y* to condition on; 0 = the env default (maze: the best return in the data; Connect Four:
@@ -106,9 +107,9 @@ class EvalConfig:
     sample_actions: bool = True
     """Discrete actions: sample from the policy's softmax (as the Decision Transformer on Atari); False = argmax.
     Continuous actions are always the tanh mean (official LPT evaluation)."""
-    curve_points: int = 4
+    curve_points: int = bounded(4, ge=1)
     """Targets on the return-vs-target curve (bench), evenly spaced over the data's return range."""
-    curve_episodes: int = 4
+    curve_episodes: int = bounded(4, ge=1)
     """Episodes per target on that curve."""
 
 
