@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     ae.add_argument("scene", metavar="SCENE_DIR")
     ae.add_argument("--host", default="127.0.0.1")
     ae.add_argument("--port", type=int, default=8765)
+    ae.add_argument("--allow-remote", action="store_true", help="allow a --host other than 127.0.0.1 (no login!)")
 
     d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots")
     d.add_argument("--out", default="reports/demo")
@@ -456,7 +457,7 @@ def cmd_assist(args) -> int:
     else:
         from inferlab.apps.assist_editor.server import serve
 
-        serve(scene, host=args.host, port=args.port)
+        serve(scene, host=args.host, port=args.port, allow_remote=args.allow_remote)
     return 0
 
 

@@ -103,3 +103,34 @@ def test_capture_editor_screenshot(editor_scene_dir, tmp_path):
     out = capture_editor_screenshot(Path(editor_scene_dir), tmp_path / "shot.png", width=96, height=72)
     image = np.asarray(Image.open(out).convert("RGB"))
     assert image.shape[0] > 72 and image.shape[1] > 96 and image.std() > 10
+
+
+def test_a_page_cannot_break_the_camera_nor_post_from_another_origin(editor_scene_dir):
+    from playwright.sync_api import sync_playwright
+
+    app = make_app(editor_scene_dir, samples_per_node=16)
+    with running_server(app) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 700})
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/?w={W}&h={H}")
+            page.wait_for_selector(READY)
+            camera = app.state.session.camera
+            status = page.evaluate("""async () => (await fetch('/camera', {method: 'POST',
+                headers: {'content-type': 'application/json'}, body: '{"azimuth": NaN}'})).status""")
+            assert status == 422 and app.state.session.camera == camera
+            page.keyboard.press("ArrowUp")  # the page keeps working after the refused request
+            page.wait_for_selector(READY)
+            assert _view(page).std() > 10
+
+            other = url.replace("127.0.0.1", "localhost")  # another origin, same server
+            page.goto(f"{other}/static/editor.js")
+            app.state.session.apply({"op": "delete", "id": 1})
+            nodes = app.state.session.state()["nodes"]
+            page.evaluate(f"async () => fetch('{url}/undo', {{method: 'POST', mode: 'no-cors'}})")
+            page.evaluate(f"async () => fetch('{url}/save', {{method: 'POST', mode: 'no-cors'}})")
+            assert app.state.session.state()["nodes"] == nodes  # the delete was not undone
+            assert not (editor_scene_dir / "edited").exists()
+        finally:
+            browser.close()

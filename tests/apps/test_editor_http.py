@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 
 import numpy as np
@@ -10,16 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from inferlab.apps.assist_editor import make_app
+from inferlab.apps.assist_editor import make_app, serve
+from inferlab.apps.assist_editor.guard import MAX_BODY_BYTES
+from inferlab.apps.assist_editor.server import free_port
 from inferlab.data.scenes3d import project
+from inferlab.errors import UserError
 from inferlab.methods.assist.store import build_demo_scene
 
 W, H = 64, 48
+BASE = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
 def client(editor_scene_dir):
-    return TestClient(make_app(editor_scene_dir, samples_per_node=16))
+    return TestClient(make_app(editor_scene_dir, samples_per_node=16), base_url=BASE)
 
 
 def _node(state: dict, node_id: int) -> dict:
@@ -148,7 +153,7 @@ def test_bad_requests_get_4xx_with_a_message(client, path, body, fragment):
 def test_bad_render_queries_and_escaping_symlinks(client, editor_scene_dir, tmp_path):
     bad_mode = client.get("/render?mode=xray&w=32&h=24")
     assert bad_mode.status_code == 400 and "allowed: rgb, depth, panoptic" in bad_mode.json()["error"]
-    assert client.get("/render?mode=rgb&w=5000&h=24").status_code == 400
+    assert client.get("/render?mode=rgb&w=5000&h=24").status_code == 422
     link = editor_scene_dir / "outside_link"
     if not link.exists():
         os.symlink(tmp_path, link)
@@ -168,7 +173,7 @@ def test_editor_opens_a_trained_scene_and_starts_from_its_cameras(tmp_path):
     folder = build_demo_scene(tmp_path / "built", seed=2, progress=False, overrides=(
         "train.steps=10", "scene.image_size=16", "scene.train_views=2", "scene.test_views=1", "field.resolution=6",
         "field.ground_resolution=16", "train.batch_size=64", "eval.samples=16"))
-    client = TestClient(make_app(folder, samples_per_node=8))
+    client = TestClient(make_app(folder, samples_per_node=8), base_url=BASE)
     camera = client.app.state.session.camera
     assert (camera.radius, camera.fov_x_deg, camera.elevation) == (5.0, 45.0, 37.5)  # graph.json meta
     assert _png(client.get("/render?mode=panoptic&w=24&h=16")).shape == (16, 24, 3)
@@ -179,6 +184,91 @@ def test_editor_opens_a_trained_scene_and_starts_from_its_cameras(tmp_path):
     assert len(done["nodes"]) == len(nodes) + 1 and done["selected"] == max(n["id"] for n in nodes) + 1
     client.post("/edit", json={"op": "delete", "id": first})
     assert client.post("/save", json={"name": "edited"}).status_code == 200
-    reopened = TestClient(make_app(folder / "edited"))
+    reopened = TestClient(make_app(folder / "edited"), base_url=BASE)
     assert [n["id"] for n in reopened.get("/scene").json()["nodes"]] == [n["id"] for n in done["nodes"][1:]]
     assert reopened.app.state.session.camera == camera  # the saved copy keeps the camera meta
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/camera", '{"azimuth": NaN}'),
+    ("/camera", '{"elevation": Infinity}'),
+    ("/camera", '{"radius": -Infinity}'),
+    ("/camera", '{"radius": 1000}'),
+    ("/edit", '{"op": "transform", "id": 1, "translate": [NaN, 0, 0]}'),
+    ("/edit", '{"op": "transform", "id": 1, "translate": [1e308, 0, 0]}'),
+    ("/pick", '{"x": 1, "y": 1, "w": 1e12, "h": 48}'),
+    ("/save", '{"name": "' + "a" * 5000 + '"}'),
+    ("/instruction", '{"text": "' + "delete the cube " * 100 + '"}'),
+])
+def test_non_finite_and_out_of_range_values_get_422_and_change_nothing(client, path, body):
+    before = client.get("/scene").json()
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["error"]
+    assert client.get("/scene").json() == before
+    assert client.get(f"/render?mode=rgb&w={W}&h={H}").status_code == 200  # the camera still works
+
+
+def test_two_huge_moves_cannot_put_a_node_at_infinity_nor_save_an_unloadable_scene(client):
+    far = {"op": "transform", "id": 1, "translate": [600.0, 0, 0]}
+    assert client.post("/edit", json=far).status_code == 200
+    assert client.post("/edit", json=far).status_code == 422  # 1200 m out: past MAX_COORDINATE
+    for _ in range(2):
+        assert client.post("/edit", json={"op": "transform", "id": 1, "translate": [1e308, 0, 0]}).status_code == 422
+    assert client.post("/save", json={"name": "http_after_huge_moves"}).status_code == 200
+    assert client.post("/load", json={"name": "http_after_huge_moves"}).status_code == 200
+
+
+def _saved_scene(client, editor_scene_dir, name: str, change) -> None:
+    """Save the scene as `name`, then rewrite its graph.json's first node with `change(node)`."""
+    assert client.post("/save", json={"name": name}).status_code == 200
+    path = editor_scene_dir / name / "graph.json"
+    doc = json.loads(path.read_text())
+    change(doc["nodes"][1])
+    path.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("name,change,fragment", [
+    ("http_bad_id", lambda node: node.update(id="abc"), "id 'abc'"),
+    ("http_weights_up", lambda node: node.update(weights="../../x.safetensors"), "outside the scene folder"),
+    ("http_weights_abs", lambda node: node.update(weights="/etc/passwd"), "relative to the scene folder"),
+    ("http_bad_field", lambda node: node.update(field=[1]), "field must be an object"),
+])
+def test_loading_a_tampered_graph_json_is_a_400(client, editor_scene_dir, name, change, fragment):
+    _saved_scene(client, editor_scene_dir, name, change)
+    response = client.post("/load", json={"name": name})
+    assert response.status_code == 400 and fragment in response.json()["error"]
+    assert not client.get("/scene").json()["can_undo"]
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "http://evil.example"},
+    {"origin": "http://evil.example:8765", "host": "evil.example:8765"},  # DNS rebinding: the name is not ours
+    {"host": "evil.example"},
+    {"origin": "null"},
+    {"sec-fetch-site": "cross-site"},
+])
+@pytest.mark.parametrize("path", ["/save", "/undo", "/redo", "/edit", "/camera"])
+def test_requests_from_other_origins_or_hosts_are_refused(client, editor_scene_dir, headers, path):
+    client.post("/edit", json={"op": "transform", "id": 1, "translate": [0.1, 0, 0]})
+    before = client.get("/scene").json()
+    body = {"/save": {"name": "http_csrf"}, "/edit": {"op": "delete", "id": 2}, "/camera": {"azimuth": 10}}
+    response = client.post(path, json=body.get(path), headers=headers)
+    assert response.status_code == 403 and ("refused" in response.json()["error"] or "Host" in response.json()["error"])
+    assert client.get("/scene").json() == before and not (editor_scene_dir / "http_csrf").exists()
+
+
+def test_the_editors_own_origin_and_loopback_names_are_served(client):
+    for headers in ({"origin": BASE}, {"host": "localhost:8765", "origin": "http://localhost:8765"},
+                    {"sec-fetch-site": "same-origin"}):
+        assert client.post("/camera", json={"azimuth": 20}, headers=headers).status_code == 200
+
+
+def test_request_bodies_are_capped(client):
+    big = '{"text": "' + "x" * (MAX_BODY_BYTES + 10) + '"}'
+    response = client.post("/instruction", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "over the limit" in response.json()["error"]
+
+
+def test_serving_beyond_loopback_needs_an_explicit_flag(editor_scene_dir):
+    with pytest.raises(UserError, match="--allow-remote"):
+        serve(editor_scene_dir, host="0.0.0.0", port=free_port())

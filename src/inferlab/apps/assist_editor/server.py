@@ -11,6 +11,9 @@ Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
   POST /edit {op, ...}        one edit dict (ASSIST_API.md)        POST /instruction {text}   language instruction
   POST /undo, POST /redo      POST /save {name?}, POST /load {name}   names inside the scene folder
   POST /camera {azimuth?, elevation?, radius?}   absolute orbit values
+
+Only the editor's own page may call it (guard.py: Host and Origin checks, bodies up to 64 KB); numbers must be
+finite and in range (422 otherwise).
 """
 
 from __future__ import annotations
@@ -27,20 +30,25 @@ from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from inferlab.apps.assist_editor.guard import LOOPBACK_HOSTS, guard_middleware
 from inferlab.apps.assist_editor.images import png_bytes
-from inferlab.apps.assist_editor.session import DEFAULT_SIZE, EditorSession
+from inferlab.apps.assist_editor.paths import MAX_NAME_LENGTH
+from inferlab.apps.assist_editor.session import DEFAULT_SIZE, MAX_IMAGE_SIDE, BadValue, EditorSession
 from inferlab.errors import UserError
 
 STATIC_DIR = Path(__file__).parent / "static"
+MAX_INSTRUCTION_LENGTH = 500
+Side = Field(default=None, ge=1, le=MAX_IMAGE_SIDE)
+Finite = Field(default=None, allow_inf_nan=False)
 
 
 class PickRequest(BaseModel):
-    x: int
-    y: int
-    w: int | None = None
-    h: int | None = None
+    x: int = Field(ge=0, lt=MAX_IMAGE_SIDE)
+    y: int = Field(ge=0, lt=MAX_IMAGE_SIDE)
+    w: int | None = Side
+    h: int | None = Side
 
 
 class SelectRequest(BaseModel):
@@ -48,33 +56,36 @@ class SelectRequest(BaseModel):
 
 
 class TextRequest(BaseModel):
-    text: str
+    text: str = Field(max_length=MAX_INSTRUCTION_LENGTH)
 
 
 class SaveRequest(BaseModel):
-    name: str = "edited"
+    name: str = Field(default="edited", max_length=MAX_NAME_LENGTH)
 
 
 class LoadRequest(BaseModel):
-    name: str
+    name: str = Field(max_length=MAX_NAME_LENGTH)
 
 
 class CameraRequest(BaseModel):
-    azimuth: float | None = None
-    elevation: float | None = None
-    radius: float | None = None
+    azimuth: float | None = Finite
+    elevation: float | None = Finite
+    radius: float | None = Finite
 
 
-def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
-    """The editor app for the scene saved in `scene_dir` (UserError if it cannot be loaded)."""
+def make_app(scene_dir: Path, *, samples_per_node: int = 32,
+             allowed_hosts: frozenset[str] | None = LOOPBACK_HOSTS) -> FastAPI:
+    """The editor app for the scene saved in `scene_dir` (UserError if it cannot be loaded). It answers requests
+    whose Host is one of `allowed_hosts` (None: any, for `serve(..., allow_remote=True)`)."""
     session = EditorSession(Path(scene_dir), samples_per_node=samples_per_node)
     app = FastAPI(title="inferlab ASSIST editor")
     app.state.session = session
+    app.middleware("http")(guard_middleware(allowed_hosts))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(UserError)
     async def user_error(_: Request, err: UserError) -> JSONResponse:
-        return JSONResponse({"error": str(err)}, status_code=400)
+        return JSONResponse({"error": str(err)}, status_code=422 if isinstance(err, BadValue) else 400)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
@@ -137,9 +148,17 @@ def make_app(scene_dir: Path, *, samples_per_node: int = 32) -> FastAPI:
     return app
 
 
-def serve(scene_dir: Path, *, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Run the editor until interrupted (blocking); open http://HOST:PORT/ in a browser."""
-    app = make_app(scene_dir)
+def serve(scene_dir: Path, *, host: str = "127.0.0.1", port: int = 8765, allow_remote: bool = False) -> None:
+    """Run the editor until interrupted (blocking); open http://HOST:PORT/ in a browser. A host other than the
+    loopback one needs `allow_remote`: anyone who can reach it can then edit and overwrite the scene."""
+    remote = host not in LOOPBACK_HOSTS
+    if remote and not allow_remote:
+        raise UserError(f"--host {host} would let other machines edit and overwrite the scene; the editor has no "
+                        "login. Pass --allow-remote as well if that is what you want.")
+    app = make_app(scene_dir, allowed_hosts=None if remote else LOOPBACK_HOSTS)
+    if remote:
+        print(f"WARNING: the editor listens on {host}; anyone who can reach port {port} can change the scene.",
+              flush=True)
     print(f"ASSIST editor on http://{host}:{port}/ (scene {Path(scene_dir).resolve()}); Ctrl+C stops it.", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -6,6 +6,7 @@ public method holds the session lock (the server answers requests from a thread 
 
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 
@@ -23,9 +24,41 @@ from inferlab.methods.assist.store import load_scene, read_meta, save_scene
 
 MAX_UNDO = 100
 MAX_IMAGE_SIDE = 1024
+MAX_COORDINATE = 1e3
+"""No node may be moved or scaled so that an entry of its transform exceeds this (metres; scenes span a few)."""
 CACHE_SIZE = 4
 DEFAULT_SIZE = (256, 192)
 """Image (width, height) of /render without w/h, and of /pick before anything was rendered."""
+
+
+class BadValue(UserError):
+    """A number that is not finite or out of its allowed range (the server answers 422)."""
+
+
+def _check_finite(value: object, where: str) -> None:
+    """BadValue if any number inside a JSON-like value is NaN or infinite."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(f"{where}: {value} is not a finite number.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(item, f"{where}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_finite(item, f"{where}[{i}]")
+
+
+def _check_size(width: int, height: int) -> None:
+    for side in (width, height):
+        if not 8 <= side <= MAX_IMAGE_SIDE:
+            raise BadValue(f"Image size {width}x{height} is out of range; each side must be in [8, {MAX_IMAGE_SIDE}].")
+
+
+def _check_placement(graph: SceneGraph) -> None:
+    """BadValue if an edit put a node's transform out of range (far away, huge, or not finite)."""
+    for node in graph.nodes.values():
+        if not np.isfinite(node.transform).all() or np.abs(node.transform).max() > MAX_COORDINATE:
+            raise BadValue(f"That edit would put node {node.node_id} out of range: every entry of its transform "
+                           f"must stay within +-{MAX_COORDINATE:g}.")
 
 
 class EditorSession:
@@ -64,10 +97,12 @@ class EditorSession:
         with self._lock:
             if not isinstance(edit, dict):
                 raise UserError(f"An edit must be a JSON object with an 'op' key, got {type(edit).__name__}.")
+            _check_finite(edit, "edit")
             edit = dict(edit)
             if "from_scene" in edit:  # cross-scene add: the other scene must also live inside the scene folder
                 edit["from_scene"] = str(resolve_inside(self.scene_dir, edit["from_scene"]))
             graph, new_id = apply_edit(self.graph, edit, base_dir=self.scene_dir)
+            _check_placement(graph)
             about = edit.get("id", edit.get("a"))
             selected = new_id if new_id is not None else (None if edit.get("op") == "delete" else about)
             self._commit(graph, selected)
@@ -83,6 +118,7 @@ class EditorSession:
             if not edits:  # a query only selects
                 self.selected = last
                 return f"{text.strip()!r}: selected {last}", edits
+            _check_placement(graph)
             self._commit(graph, last)
             return f"{text.strip()!r}: " + ", ".join(e["op"] for e in edits), edits
 
@@ -133,17 +169,18 @@ class EditorSession:
             return f"selected {node_id}" if node_id is not None else "selection cleared"
 
     def move_camera(self, **values: float | None) -> str:
+        _check_finite(values, "camera")
         with self._lock:
-            self.camera = self.camera.moved(**values)
+            try:
+                self.camera = self.camera.moved(**values)
+            except UserError as err:
+                raise BadValue(str(err)) from None
             return "camera moved"
 
     # ---- rendering and picking
     def frame(self, width: int, height: int) -> Frame:
         """Rendered frame of the current graph and camera, cached for the last few (graph, camera, size)."""
-        for side in (width, height):
-            if not 8 <= side <= MAX_IMAGE_SIDE:
-                raise UserError(f"Image size {width}x{height} is out of range; each side must be in [8, "
-                                f"{MAX_IMAGE_SIDE}].")
+        _check_size(width, height)
         with self._lock:
             key = (self.version, self.camera, width, height)
             self.last_size = (width, height)
@@ -161,6 +198,7 @@ class EditorSession:
 
     def pick(self, x: int, y: int, width: int, height: int) -> int | None:
         """Select the object under pixel (x, y) of a width x height view (None: background, clears selection)."""
+        _check_size(width, height)
         if not (0 <= x < width and 0 <= y < height):
             raise UserError(f"Pick position ({x}, {y}) is outside the {width}x{height} image.")
         with self._lock:
