@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
@@ -57,11 +55,8 @@ def test_controller_path_follows_free_neighbouring_cells():
     assert len(cells) - 1 == 10  # the shortest route from (1, 1) to (6, 6) in the medium maze
 
 
-def test_dataset_shapes_speed_reproducibility_and_spread_of_returns():
-    start = time.perf_counter()
+def test_dataset_shapes_reproducibility_and_spread_of_returns():
     a = pointmaze_dataset("umaze", np.random.default_rng(0), n_steps=6000, episode_len=100)
-    rate = 6000 / (time.perf_counter() - start)
-    assert rate > 2000  # 9k-26k steps/s measured on one core of a busy 2-core machine
     b = pointmaze_dataset("umaze", np.random.default_rng(0), n_steps=6000, episode_len=100)
     assert len(a) == 60 and all(len(t) == 100 and not t.terminated for t in a)
     t = a[0]

@@ -1,9 +1,7 @@
 """RAVEN files: official keys and dtypes, 6/2/2 split, loader round trip (ours and official-style files),
-rendering, bad input as UserError, the `inferlab data raven` command, generation speed."""
+rendering, bad input as UserError, the `inferlab data raven` command."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -113,15 +111,3 @@ def test_cli_writes_files_and_rejects_bad_input(tmp_path):
     assert '"files": 3' in proc.stdout.splitlines()[-1]
     bad = run_cli("data", "raven", "--config", "nope", "--n", "3", "--out", str(tmp_path / "e"))
     assert bad.returncode == 2 and "center_single" in bad.stderr and not (tmp_path / "e").exists()
-
-
-def test_generation_speed():
-    """Problems per second, drawn and rendered at 80 px (printed with -s; at least 50/s on one core)."""
-    start, n = time.perf_counter(), 0
-    for config in CONFIG_NAMES:
-        for i in range(10):
-            problem_arrays(generate_problem(config, np.random.default_rng(i)), 80, "raven")
-            n += 1
-    rate = n / (time.perf_counter() - start)
-    print(f"RAVEN generation: {rate:.0f} problems/s at 80 px")
-    assert rate > 50

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 from torch import nn
 
@@ -119,12 +119,16 @@ def load_or_train_feature_net(
     device = torch.device(device)
     path = Path(cache_dir or default_cache_dir()) / "feature_net" / f"{_fingerprint(dataset, seed, epochs)}.safetensors"
     if path.exists():
-        with safe_open(str(path), framework="pt", device="cpu") as f:
-            meta = f.metadata()
-            state = {k: f.get_tensor(k) for k in f.keys()}
-        with torch.device("meta"):  # no init: draws nothing from the caller's RNG, and the weights are loaded next
-            net = FeatureNet(in_channels=int(meta["in_channels"]), n_classes=int(meta["n_classes"]))
-        net.load_state_dict(state, assign=True)
+        try:
+            with safe_open(str(path), framework="pt", device="cpu") as f:
+                meta = f.metadata()
+                state = {k: f.get_tensor(k) for k in f.keys()}
+            with torch.device("meta"):  # no init: draws nothing from the caller's RNG; the weights are loaded next
+                net = FeatureNet(in_channels=int(meta["in_channels"]), n_classes=int(meta["n_classes"]))
+            net.load_state_dict(state, assign=True)
+        except (SafetensorError, OSError, RuntimeError, KeyError, TypeError, ValueError) as err:
+            raise UserError(f"The cached feature network {path} is corrupt ({type(err).__name__}). Delete it: the next "
+                            "run trains it again (INFERLAB_CACHE sets the cache folder).") from None
         return net.to(device).eval()
     net = _train(dataset, device, seed, epochs)
     path.parent.mkdir(parents=True, exist_ok=True)
