@@ -146,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.command_line = ["inferlab", *(sys.argv[1:] if argv is None else argv)]
     from inferlab.errors import DivergenceError, UserError
 
     try:
@@ -239,7 +240,8 @@ def cmd_train(args) -> int:
             load_state_dicts(task.state_objects(), resume_state["objects"], run_dir / LAST)
         if dist_ctx.is_main:
             create_run_dir(run_dir)
-            write_run_config(run_dir, spec.name, preset, config_to_dict(cfg), seed, str(device), previous)
+            write_run_config(run_dir, spec.name, preset, config_to_dict(cfg), seed, str(device), previous,
+                             args.command_line)
         seed_everything(seed + dist_ctx.rank)
         result = fit(task, cfg.train, seed=seed, run_dir=run_dir if dist_ctx.is_main else None, dist_ctx=dist_ctx,
                      resume=resume_state, progress=not args.no_progress)

@@ -20,7 +20,7 @@ def test_unknown_key_lists_the_valid_ones():
     ("train.steps=abc", r"train\.steps takes int, and 'abc' is not one"),
     ("model.prior=flow", r"model\.prior must be one of ebm, gaussian"),
     ("train.steps", r"has no '='"),
-    ("train.batch_size=0", r"train\.batch_size=0: it must be a whole number >= 1"),
+    ("train.batch_size=0", r"train\.batch_size=0: train\.batch_size must be >= 1"),
 ])
 def test_bad_values(item, pattern):
     with pytest.raises(UserError, match=pattern):

@@ -51,3 +51,28 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
     assert all(torch.equal(whole[k], resumed[k]) for k in whole)
     steps = [json.loads(line)["step"] for line in (killed / "metrics.jsonl").read_text().splitlines()]
     assert steps == sorted(steps), "the resumed log repeats or reorders steps"
+
+
+def test_sigint_checkpoints_the_step_it_finished_and_resume_is_bit_identical(tmp_path):
+    changes = {"train.checkpoint_every=10": "train.checkpoint_every=1000", "train.steps=120": "train.steps=40"}
+    args = [changes.get(a, a) for a in ARGS]
+    run_cli(*args, "--out", str(tmp_path / "whole"), check=True)
+
+    stopped = tmp_path / "stopped"
+    proc = subprocess.Popen([sys.executable, "-m", "inferlab", *args, "--out", str(stopped)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    deadline = time.time() + 120
+    while _logged_step(stopped) < 10 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    step_at_stop, _ = _weights(stopped)
+    assert 10 <= step_at_stop < 40  # no periodic checkpoint before 1000: this one was written on SIGINT
+    assert f"after step {step_at_stop}" in err and f"inferlab train --resume {stopped}" in err
+
+    run_cli("train", "--resume", str(stopped), "--no-progress", check=True)
+    step_a, whole = _weights(tmp_path / "whole")
+    step_b, resumed = _weights(stopped)
+    assert step_a == step_b == 40
+    assert all(torch.equal(whole[k], resumed[k]) for k in whole)

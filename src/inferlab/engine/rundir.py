@@ -66,10 +66,10 @@ def new_run_dir(method: str, out: str | None) -> Path:
 
 
 def write_run_config(path: Path, method: str, preset: str, config: dict, seed: int, device: str,
-                     previous: dict | None = None) -> None:
+                     previous: dict | None = None, command: list[str] | None = None) -> None:
     """Write config.json atomically. `previous` (the meta of a resumed run) keeps its first provenance and history;
-    this invocation is appended to the history."""
-    now = invocation()
+    this invocation (`command`, default sys.argv) is appended to the history."""
+    now = invocation(command)
     history = list(previous.get("history", [])) if previous else []
     meta = {"method": method, "preset": preset, "seed": seed, "device": device, "config": config,
             "provenance": previous.get("provenance", now) if previous else now, "history": [*history, now]}
@@ -91,10 +91,11 @@ def read_run_config(path: Path) -> dict:
     return meta
 
 
-def invocation() -> dict:
+def invocation(command: list[str] | None = None) -> dict:
     """What made this invocation: command line, time, git commit and whether the tree had uncommitted changes,
     torch's thread count and the versions."""
-    return {"command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    command = command or [Path(sys.argv[0]).name, *sys.argv[1:]]
+    return {"command": shlex.join(command), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
             **_git_state(), "threads": torch.get_num_threads(), "inferlab": inferlab.__version__,
             "torch": torch.__version__, "python": platform.python_version()}
 
