@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240, check: bool = False,
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 1200, check: bool = False,
             env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m inferlab ARGS` in a subprocess, output captured."""
     proc = subprocess.run([sys.executable, "-m", "inferlab", *args], cwd=cwd, capture_output=True, text=True,

@@ -52,3 +52,11 @@ def test_bad_value_is_exit_2_naming_the_key(args, key, tmp_path, capsys, monkeyp
 def test_output_path_that_is_a_folder_is_refused_before_generating(tmp_path, capsys):
     assert main(["data", "pointmaze", "--steps", "50", "--out", str(tmp_path), "--no-progress"]) == 2
     assert "is a folder" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+
+
+def test_assist_build_over_an_existing_scene_needs_overwrite(tmp_path, capsys):
+    scene = tmp_path / "scene"
+    scene.mkdir()
+    (scene / "graph.json").write_text('{"trained": true}')
+    assert main(["assist", "build", str(scene), "--set", "train.steps=1"]) == 2
+    assert "--overwrite" in capsys.readouterr().err and (scene / "graph.json").read_text() == '{"trained": true}'

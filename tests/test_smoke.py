@@ -29,7 +29,7 @@ def test_tiny_preset_trains_evaluates_and_samples(name):
 @pytest.mark.parametrize("name", method_names())
 def test_bench_prints_the_contract_json(name, tmp_path):
     proc = run_cli("bench", name, "--json", "--out", str(tmp_path / "b"), "--set", "train.steps=4",
-                   "eval.samples=100", timeout=280, check=True)
+                   "eval.samples=100", timeout=1200, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert {"method", "preset", "seed", "device", "seconds", "metrics", "baselines", "notes"} <= result.keys()
     spec = get_method(name)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -41,62 +43,69 @@ def _blue_centre_x(image: np.ndarray) -> float:
     return float(np.argwhere(blue)[:, 1].mean())
 
 
-def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_path):
+@contextlib.contextmanager
+def _editor_page(app) -> Iterator[tuple[object, str]]:
+    """A headless chromium page on the editor `app` (served from a thread), loaded and ready; and the server URL."""
     from playwright.sync_api import sync_playwright
 
-    app = make_app(editor_scene_dir, samples_per_node=16)
     with running_server(app) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 700})
-            page.set_default_timeout(20_000)
+            page.set_default_timeout(120_000)  # against hangs only: renders are slow on a loaded machine
             page.goto(f"{url}/?w={W}&h={H}")
             page.wait_for_selector(READY)
-            assert page.locator("#scene-list li").count() == 4
-
-            cube = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
-            x, y = _pixel(app.state.session.camera, cube["position"])
-            page.locator("#view").click(position={"x": x, "y": y})
-            page.wait_for_selector(READY)
-            assert page.inner_text("#status") == "Selected: blue cube (id 2)"
-            assert page.get_attribute("#scene-list li.selected", "data-id") == "2"
-
-            before = _view(page)
-            page.keyboard.press("ArrowRight")  # 0.25 m to the right in the view
-            after = _view(page)
-            changed = np.argwhere(np.abs(after - before).sum(axis=-1) > 30)
-            assert len(changed) > 20
-            assert np.abs(changed - [y, x]).max() < 40  # only around the moved cube
-            assert _blue_centre_x(after) > _blue_centre_x(before) + 1  # the (only) blue object went right
-            moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
-            right = app.state.session.camera.to_json()["right"]
-            assert np.dot(np.subtract(moved["position"], cube["position"]), right) == pytest.approx(0.25, abs=1e-4)
-
-            page.fill("#instruction", "duplicate the red sphere")
-            page.click("#run-instruction")
-            page.wait_for_selector(READY)
-            assert page.locator("#scene-list li").count() == 5
-            assert "duplicate" in page.inner_text("#message")
-
-            page.fill("#instruction", "delete the cube")
-            page.press("#instruction", "Enter")
-            page.wait_for_selector("#message.error")
-            assert "matches 2 objects" in page.inner_text("#message")
-            assert page.locator("#scene-list li").count() == 5
-
-            rgb = _view(page)
-            page.check("#mode-panoptic")
-            panoptic = _view(page)
-            assert (np.abs(panoptic - rgb).sum(axis=-1) > 30).mean() > 0.5  # background and objects recoloured
-
-            page.keyboard.press("Control+z")  # undo the duplicate
-            page.wait_for_selector(READY)
-            assert page.locator("#scene-list li").count() == 4
-            shot = tmp_path / "editor.png"
-            page.screenshot(path=str(shot))
-            assert Image.open(shot).size == (900, 700)
+            yield page, url
         finally:
             browser.close()
+
+
+def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_path):
+    app = make_app(editor_scene_dir, samples_per_node=16)
+    with _editor_page(app) as (page, _):
+        assert page.locator("#scene-list li").count() == 4
+
+        cube = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
+        x, y = _pixel(app.state.session.camera, cube["position"])
+        page.locator("#view").click(position={"x": x, "y": y})
+        page.wait_for_selector(READY)
+        assert page.inner_text("#status") == "Selected: blue cube (id 2)"
+        assert page.get_attribute("#scene-list li.selected", "data-id") == "2"
+
+        before = _view(page)
+        page.keyboard.press("ArrowRight")  # 0.25 m to the right in the view
+        after = _view(page)
+        changed = np.argwhere(np.abs(after - before).sum(axis=-1) > 30)
+        assert len(changed) > 20
+        assert np.abs(changed - [y, x]).max() < 40  # only around the moved cube
+        assert _blue_centre_x(after) > _blue_centre_x(before) + 1  # the (only) blue object went right
+        moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)
+        right = app.state.session.camera.to_json()["right"]
+        assert np.dot(np.subtract(moved["position"], cube["position"]), right) == pytest.approx(0.25, abs=1e-4)
+
+        page.fill("#instruction", "duplicate the red sphere")
+        page.click("#run-instruction")
+        page.wait_for_selector(READY)
+        assert page.locator("#scene-list li").count() == 5
+        assert "duplicate" in page.inner_text("#message")
+
+        page.fill("#instruction", "delete the cube")
+        page.press("#instruction", "Enter")
+        page.wait_for_selector("#message.error")
+        assert "matches 2 objects" in page.inner_text("#message")
+        assert page.locator("#scene-list li").count() == 5
+
+        rgb = _view(page)
+        page.check("#mode-panoptic")
+        panoptic = _view(page)
+        assert (np.abs(panoptic - rgb).sum(axis=-1) > 30).mean() > 0.5  # background and objects recoloured
+
+        page.keyboard.press("Control+z")  # undo the duplicate
+        page.wait_for_selector(READY)
+        assert page.locator("#scene-list li").count() == 4
+        shot = tmp_path / "editor.png"
+        page.screenshot(path=str(shot))
+        assert Image.open(shot).size == (900, 700)
 
 
 def test_capture_editor_screenshot(editor_scene_dir, tmp_path):
@@ -106,31 +115,21 @@ def test_capture_editor_screenshot(editor_scene_dir, tmp_path):
 
 
 def test_a_page_cannot_break_the_camera_nor_post_from_another_origin(editor_scene_dir):
-    from playwright.sync_api import sync_playwright
-
     app = make_app(editor_scene_dir, samples_per_node=16)
-    with running_server(app) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 900, "height": 700})
-            page.set_default_timeout(20_000)
-            page.goto(f"{url}/?w={W}&h={H}")
-            page.wait_for_selector(READY)
-            camera = app.state.session.camera
-            status = page.evaluate("""async () => (await fetch('/camera', {method: 'POST',
-                headers: {'content-type': 'application/json'}, body: '{"azimuth": NaN}'})).status""")
-            assert status == 422 and app.state.session.camera == camera
-            page.keyboard.press("ArrowUp")  # the page keeps working after the refused request
-            page.wait_for_selector(READY)
-            assert _view(page).std() > 10
+    with _editor_page(app) as (page, url):
+        camera = app.state.session.camera
+        status = page.evaluate("""async () => (await fetch('/camera', {method: 'POST',
+            headers: {'content-type': 'application/json'}, body: '{"azimuth": NaN}'})).status""")
+        assert status == 422 and app.state.session.camera == camera
+        page.keyboard.press("ArrowUp")  # the page keeps working after the refused request
+        page.wait_for_selector(READY)
+        assert _view(page).std() > 10
 
-            other = url.replace("127.0.0.1", "localhost")  # another origin, same server
-            page.goto(f"{other}/static/editor.js")
-            app.state.session.apply({"op": "delete", "id": 1})
-            nodes = app.state.session.state()["nodes"]
-            page.evaluate(f"async () => fetch('{url}/undo', {{method: 'POST', mode: 'no-cors'}})")
-            page.evaluate(f"async () => fetch('{url}/save', {{method: 'POST', mode: 'no-cors'}})")
-            assert app.state.session.state()["nodes"] == nodes  # the delete was not undone
-            assert not (editor_scene_dir / "edited").exists()
-        finally:
-            browser.close()
+        other = url.replace("127.0.0.1", "localhost")  # another origin, same server
+        page.goto(f"{other}/static/editor.js")
+        app.state.session.apply({"op": "delete", "id": 1})
+        nodes = app.state.session.state()["nodes"]
+        page.evaluate(f"async () => fetch('{url}/undo', {{method: 'POST', mode: 'no-cors'}})")
+        page.evaluate(f"async () => fetch('{url}/save', {{method: 'POST', mode: 'no-cors'}})")
+        assert app.state.session.state()["nodes"] == nodes  # the delete was not undone
+        assert not (editor_scene_dir / "edited").exists()

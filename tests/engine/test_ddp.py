@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 
 def _torchrun(*args, cwd):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *args]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=240,
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=1200,
                           env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc

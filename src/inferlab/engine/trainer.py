@@ -104,7 +104,7 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                     best = metrics["score"]
                     checkpoint(done, "best.pt")
                 eval_seconds += time.perf_counter() - t_eval
-            stopping = stop is not None and stop.signal_name is not None
+            stopping = stop is not None and stop.signal_name is not None and done < cfg.steps
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or stopping:
                 checkpoint(done)
             if stopping:

@@ -172,7 +172,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @contextlib.contextmanager
 def running_server(app: FastAPI, *, host: str = "127.0.0.1", port: int | None = None,
-                   start_timeout: float = 20.0) -> Iterator[str]:
+                   start_timeout: float = 300.0) -> Iterator[str]:
     """Serve `app` from a background thread; yields its base URL and stops the server on exit."""
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
