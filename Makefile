@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 JOBS    ?= 2
 
-.PHONY: setup chromium demo test bench clean
+.PHONY: setup chromium demo test bench bench-threads clean
 
 setup: $(STAMP)  ## create .venv and install inferlab with its dev extras (quick when already done)
 
@@ -28,6 +28,9 @@ test: setup  ## the test suite (a few minutes on 2 cores); fails if no test ran
 
 bench: setup  ## the tiny benches with three seeds each, JSON lines in reports/bench.jsonl
 	$(BIN)/python benchmarks/run_all.py --out reports/bench
+
+bench-threads: setup  ## CPU threads (1 vs 2, alone vs a second copy) and torchrun x2 speed-up; needs an idle machine
+	$(BIN)/python benchmarks/threads.py
 
 clean:
 	rm -rf runs reports .pytest_cache

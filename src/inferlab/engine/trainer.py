@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
-from tqdm import tqdm
+from inferlab.progress import progress_bar
 
 from inferlab.engine.batching import EpochBatcher
 from inferlab.engine.checkpoint import load_state_dicts, save_checkpoint
@@ -80,8 +80,8 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                 "step": step, "objects": {k: v.state_dict() for k, v in task.state_objects().items()},
                 "rng": states, "data_order": batcher.position(step), "best_score": best})
 
-    bar = tqdm(total=cfg.steps, initial=start, disable=not (progress and dist_ctx.is_main), dynamic_ncols=True,
-               mininterval=1.0, desc=desc)
+    bar = progress_bar(total=cfg.steps, initial=start, disable=not (progress and dist_ctx.is_main),
+                       dynamic_ncols=True, mininterval=1.0, desc=desc)
     t0, metrics, eval_seconds = time.perf_counter(), {}, 0.0
     try:
         for step in range(start, cfg.steps):

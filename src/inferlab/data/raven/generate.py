@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
+from inferlab.progress import progress_bar
 
 from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_candidates
 from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE, Configuration
@@ -64,7 +64,7 @@ def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAG
         if name not in CONFIGURATIONS:
             raise UserError(f"Unknown RAVEN configuration {name!r}; allowed: {', '.join(CONFIG_NAMES)} or 'all'.")
     paths = []
-    with tqdm(total=n * len(configs), desc="RAVEN problems", unit="problem", disable=not progress) as bar:
+    with progress_bar(total=n * len(configs), desc="RAVEN problems", unit="problem", disable=not progress) as bar:
         for name in configs:
             folder = Path(out) / name
             folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +89,7 @@ def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_
         raise UserError(f"--size {size}: panels must be at least 16 pixels wide (the official size is {IMAGE_SIZE}).")
     split_part(split, "test")  # validates the name
     paths = []
-    for i in tqdm(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):
+    for i in progress_bar(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):
         part = split_of(i)
         side = split_part(split, part)
         rng = np.random.default_rng([seed, len(CONFIG_NAMES) + SPLIT_NAMES.index(split), i])
