@@ -97,12 +97,14 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                 t_eval = time.perf_counter()
                 metrics = _evaluate(task, seed + done, dist_ctx, run_dir / "samples" if writer else None, done)
                 logger.log(done, metrics, kind="eval")
+                logger.log_images(done, run_dir / "samples" if writer else None)
                 if metrics.get("score", float("inf")) < best:
                     best = metrics["score"]
                     checkpoint(done, "best.pt")
                 eval_seconds += time.perf_counter() - t_eval
             if done % cfg.checkpoint_every == 0 or done == cfg.steps:
                 checkpoint(done)
+        logger.log_hparams(metrics)
     except DivergenceError as exc:
         logger.log(step + 1, {"diverged": 1.0, "where": exc.where, "reason": exc.reason}, kind="error")
         raise DivergenceError(f"training iteration {step + 1}, {exc.where}", exc.reason) from None
