@@ -422,7 +422,7 @@ def prepare_bench_dir(out: Path) -> None:
 
 
 def cmd_demo(args) -> int:
-    from inferlab.eval.report import write_demo_report
+    from inferlab.eval.demo_report import write_demo_report
     from inferlab.methods.registry import method_info, method_names
 
     out = Path(args.out)
@@ -434,10 +434,19 @@ def cmd_demo(args) -> int:
         print(f"demo: bench {i}/{len(names)}: {name} (tiny; {time.perf_counter() - t0:.0f} s so far)",
               file=sys.stderr, flush=True)
         results.append(run_bench(name, "tiny", [], args.seed, args.device, out / name))
-    index = write_demo_report(out, results)
+    index = write_demo_report(out, results, {name: info.headline for name, info in METHODS.items()},
+                              summary=_bench_summary())
     print(f"demo: {len(names)} benches in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print(index)
     return 0
+
+
+def _bench_summary(path: Path = Path("reports/bench/summary.json")) -> dict:
+    """`make bench`'s seed summary when it exists (the demo report shows it beside the seed-0 figures)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
 
 
 COMMANDS = {"list": cmd_list, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample,

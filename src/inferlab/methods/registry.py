@@ -24,6 +24,8 @@ class MethodInfo:
     module: str
     summary: str
     presets: tuple[str, ...]
+    headline: tuple[str, bool] = ("fd", False)
+    """The bench metric the demo report's summary compares with the best baseline, and whether higher is better."""
     user_data: dict[str, str] | None = None
     """Preset -> the config key that must point at the user's data; left at the preset's value, the preset trains
     on placeholder data (the run refuses unless --allow-placeholder-data is given)."""
@@ -32,21 +34,23 @@ class MethodInfo:
 METHODS = {
     "lebm": MethodInfo("inferlab.methods.lebm", "latent-space EBM prior over a generator, short-run Langevin for "
                        "prior and posterior (Pang et al. 2020)", ("tiny", "tiny_toy", "paper"),
-                       {"paper": "data.name"}),
+                       user_data={"paper": "data.name"}),
     "damc": MethodInfo("inferlab.methods.damc", "latent EBM prior with a conditional latent diffusion amortizer "
                        "warm-starting short-run Langevin (Yu et al. 2023)", ("tiny", "tiny_toy", "paper"),
-                       {"paper": "data.name"}),
+                       user_data={"paper": "data.name"}),
     "emd": MethodInfo("inferlab.methods.emd", "EM distillation of an EDM diffusion teacher into a one-step "
                       "generator, Langevin E-step on (eps, z) (Xie et al. 2024)", ("tiny", "tiny_toy", "paper"),
-                      {"paper": "data.name"}),
+                      user_data={"paper": "data.name"}),
     "alans": MethodInfo("inferlab.methods.alans", "object-CNN frontend + algebraic backend: operators induced by "
-                        "least squares on M^k Z (Zhang et al. 2022)", ("tiny", "paper")),
+                        "least squares on M^k Z (Zhang et al. 2022)", ("tiny", "paper"), ("acc_iid", True)),
     "assist": MethodInfo("inferlab.methods.assist", "editable scene of object nodes with their own radiance fields, "
-                         "compositional volume rendering with panoptic masks (arXiv 2311.06211)", ("tiny", "paper")),
+                         "compositional volume rendering with panoptic masks (arXiv 2311.06211)", ("tiny", "paper"),
+                         ("edited_psnr", True)),
     "lpt": MethodInfo("inferlab.methods.lpt", "latent plan z = UNet(z0) steers a causal GPT by cross-attention; z "
                       "inferred from the target return by Langevin (Kong et al. 2024)",
                       ("tiny", "paper", "paper_gridmaze", "paper_pointmaze_umaze", "paper_pointmaze_medium",
-                       "paper_connect_four", "paper_hopper", "paper_halfcheetah", "paper_walker2d")),
+                       "paper_connect_four", "paper_hopper", "paper_halfcheetah", "paper_walker2d"),
+                      ("maze_return", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 
