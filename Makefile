@@ -11,7 +11,7 @@ setup: $(STAMP)  ## create .venv and install inferlab with its dev extras (quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install --quiet torch==2.13.0  # keep a torch you installed (e.g. a CUDA build)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	command -v chromium >/dev/null || $(MAKE) chromium
 	touch $(STAMP)
