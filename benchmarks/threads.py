@@ -59,11 +59,13 @@ def main() -> None:
                                  for i in (0, 1)])
             t_alone = alone[0]["seconds_per_step"] * args.steps
             t_pair = max(r["seconds_per_step"] for r in pair) * args.steps
-            figures.update({f"threads{threads}_alone_s": round(t_alone, 2), f"threads{threads}_pair_s": round(t_pair, 2),
+            figures.update({f"threads{threads}_alone_s": round(t_alone, 2),
+                            f"threads{threads}_pair_s": round(t_pair, 2),
                             f"threads{threads}_slowdown": round(t_pair / t_alone, 2)})
+            print(f"--threads {threads}: {figures}", file=sys.stderr, flush=True)
         one = run_together([py + train_cmd(args.method, args.ddp_steps, 1, tmp / "ddp1", args.extra)])[0]
         torchrun = py + ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
-        two = run_together([torchrun + train_cmd(args.method, args.ddp_steps, 1, tmp / "ddp2", args.extra)[1:]])[0]
+        two = run_together([torchrun + train_cmd(args.method, args.ddp_steps, 1, tmp / "ddp2", args.extra)])[0]
         batch = json.loads((tmp / "ddp1" / "config.json").read_text())["config"]["train"]["batch_size"]
         rate1, rate2 = batch / one["seconds_per_step"], 2 * batch / two["seconds_per_step"]
         whole1 = batch * args.ddp_steps / one["seconds"]

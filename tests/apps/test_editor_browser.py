@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -105,29 +106,35 @@ def test_capture_editor_screenshot(editor_scene_dir, tmp_path):
     assert image.shape[0] > 72 and image.shape[1] > 96 and image.std() > 10
 
 
-def test_quick_key_presses_end_ready_with_a_preview_first_and_the_view_fills_the_window(editor_scene_dir):
+@contextmanager
+def _browser_page(app, viewport: dict):
+    """A headless chromium page beside a server for `app`; yields (page, base url)."""
     from playwright.sync_api import sync_playwright
 
-    app = make_app(editor_scene_dir, samples_per_node=8)
     with running_server(app) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.set_default_timeout(30_000)
-            renders = []
-            page.on("request", lambda r: renders.append(r.url) if "/render?" in r.url else None)
-            page.goto(f"{url}/?w={W}&h={H}")
-            page.wait_for_selector(READY)
-            assert page.locator("#view").bounding_box()["width"] > 2 * W  # scaled to the window, not 160 px
-            page.locator("#scene-list li[data-id='2']").click()
-            page.wait_for_selector(READY)
-            start = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
-            for _ in range(6):  # faster than a render: earlier frames are superseded mid-load
-                page.keyboard.press("ArrowUp")
-            page.wait_for_selector(READY)
-            page.wait_for_function("document.getElementById('view').naturalWidth === %d" % W)
-            moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
-            assert np.linalg.norm(np.subtract(moved, start)) == pytest.approx(6 * 0.25, abs=1e-3)
-            assert any(f"w={W // 4}&h={H // 4}" in u for u in renders) and any(f"w={W}&h={H}" in u for u in renders)
+            yield browser.new_page(viewport=viewport), url
         finally:
             browser.close()
+
+
+def test_quick_key_presses_end_ready_with_a_preview_first_and_the_view_fills_the_window(editor_scene_dir):
+    app = make_app(editor_scene_dir, samples_per_node=8)
+    with _browser_page(app, {"width": 1200, "height": 800}) as (page, url):
+        page.set_default_timeout(30_000)
+        renders = []
+        page.on("request", lambda r: renders.append(r.url) if "/render?" in r.url else None)
+        page.goto(f"{url}/?w={W}&h={H}")
+        page.wait_for_selector(READY)
+        assert page.locator("#view").bounding_box()["width"] > 2 * W  # scaled to the window, not 160 px
+        page.locator("#scene-list li[data-id='2']").click()
+        page.wait_for_selector(READY)
+        start = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
+        for _ in range(6):  # faster than a render: earlier frames are superseded mid-load
+            page.keyboard.press("ArrowUp")
+        page.wait_for_selector(READY)
+        page.wait_for_function("document.getElementById('view').naturalWidth === %d" % W)
+        moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
+        assert np.linalg.norm(np.subtract(moved, start)) == pytest.approx(6 * 0.25, abs=1e-3)
+        assert any(f"w={W // 4}&h={H // 4}" in u for u in renders) and any(f"w={W}&h={H}" in u for u in renders)

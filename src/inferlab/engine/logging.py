@@ -57,7 +57,8 @@ class RunLogger:
 
     def log_hparams(self, final_metrics: dict[str, float]) -> None:
         """The config's scalar fields as TensorBoard hparams beside the run's final metrics."""
-        scores = {f"hparam/{k}": v for k, v in final_metrics.items() if isinstance(v, (int, float)) and math.isfinite(v)}
+        scores = {f"hparam/{k}": v for k, v in final_metrics.items()
+                  if isinstance(v, (int, float)) and math.isfinite(v)}
         if self.writer and scores and self.config:
             hparams = {k: v for k, v in _flatten(self.config).items()
                        if isinstance(v, (int, str, bool)) or isinstance(v, float) and math.isfinite(v)}
