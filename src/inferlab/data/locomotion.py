@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import gymnasium as gym
 import numpy as np
-from inferlab.progress import progress_bar
 
 from inferlab.data.offline_rl import Trajectory, d4rl_normalized_score
 from inferlab.errors import UserError
 from inferlab.envs.rollout import rollout_episodes
+from inferlab.progress import progress_bar
 
 ENVS = {"hopper": "Hopper-v5", "halfcheetah": "HalfCheetah-v5", "walker2d": "Walker2d-v5"}
 CLOCK_PERIOD_S = 0.5  # the period of the policies' clock input, in simulated seconds

@@ -29,11 +29,11 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from inferlab.progress import progress_bar
 
 from inferlab.data.offline_rl import Trajectory
 from inferlab.errors import UserError
 from inferlab.envs.rollout import rollout_episodes
+from inferlab.progress import progress_bar
 
 with contextlib.redirect_stderr(io.StringIO()):  # gymnasium-robotics prints an unrelated Adroit notice on import
     from gymnasium_robotics.envs.maze.maps import MEDIUM_MAZE, U_MAZE

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
-from inferlab.progress import progress_bar
 
 from inferlab.engine.batching import EpochBatcher
 from inferlab.engine.checkpoint import load_state_dicts, save_checkpoint
@@ -17,6 +16,7 @@ from inferlab.engine.logging import RunLogger
 from inferlab.engine.seed import rng_state, set_rng_state
 from inferlab.engine.task import TrainTask
 from inferlab.errors import DivergenceError, UserError
+from inferlab.progress import progress_bar
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from inferlab.progress import progress_bar
 
 from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_candidates
 from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE, Configuration
@@ -14,6 +13,7 @@ from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.data.raven.splits import SPLIT_NAMES, split_part
 from inferlab.errors import UserError
+from inferlab.progress import progress_bar
 
 ANSWER_STYLES = ("raven", "iraven")
 

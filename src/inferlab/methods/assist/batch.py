@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from inferlab.progress import progress_bar
 
 from inferlab.data.scenes3d import Intrinsics
 from inferlab.errors import UserError
@@ -17,6 +16,7 @@ from inferlab.methods.assist.edits import apply_edits, load_edits
 from inferlab.methods.assist.images import save_frame_pngs
 from inferlab.methods.assist.render import render_frame
 from inferlab.methods.assist.store import load_scene, read_meta
+from inferlab.progress import progress_bar
 
 DEFAULT_CAMERA = scene_camera(SceneConfig())
 """Cameras for a scene folder whose graph.json has no camera meta."""
