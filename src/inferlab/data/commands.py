@@ -11,7 +11,7 @@ from inferlab.cli_options import add_compute_options, positive_int
 
 HELP = "generate datasets to files (RAVEN matrices, PointMaze and MuJoCo locomotion episodes)"
 DESCRIPTION = ("Generate a dataset to files on disk, seeded. Each prints one JSON line with what it wrote and how "
-               "fast. Train on them with --set data.name=... (see each method's README).")
+               "fast. Each method's README says which config key reads them.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
