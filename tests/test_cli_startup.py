@@ -109,3 +109,10 @@ def test_paper_preset_on_placeholder_data_is_refused_unless_allowed():
     note = run_cli("config", "lebm", "--preset", "paper", check=True)
     assert "placeholder" in note.stderr and json.loads(note.stdout)["data"]["name"] == "shapes"
     assert "placeholder" not in run_cli("config", "lebm", "--preset", "tiny", check=True).stderr
+
+
+def test_no_progress_silences_data_generation_bars(tmp_path):
+    args = ["data", "raven", "--config", "center_single", "--n", "2", "--size", "24"]
+    shown = run_cli(*args, "--out", str(tmp_path / "a"), check=True)
+    quiet = run_cli(*args, "--out", str(tmp_path / "b"), "--no-progress", check=True)
+    assert "RAVEN problems" in shown.stderr and "RAVEN problems" not in quiet.stderr
