@@ -1,8 +1,14 @@
-"""`inferlab` command line: thin wiring of registry, engine and eval (DESIGN.md, CLI contract)."""
+"""`inferlab` command line: thin wiring of registry, engine and eval (docs/architecture.md, CLI contract).
+
+Generic commands live here; a package's own subcommands (`inferlab data ...`, `inferlab assist ...`) are declared
+by the package and listed in methods/registry.py COMMAND_MODULES. Building the parser imports neither torch nor any
+method: `inferlab list` and every `--help` stay fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -10,6 +16,9 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+from inferlab.cli_options import add_compute_options, positive_int
+from inferlab.methods.registry import COMMAND_MODULES, METHODS
 
 EPILOG = """examples:
   inferlab list
@@ -24,123 +33,111 @@ EPILOG = """examples:
   inferlab assist render scenes/s0 --edits edits.json --camera-path ring:8 --out renders/
   inferlab assist edit scenes/s0                    browser editor on http://127.0.0.1:8765/
   inferlab data raven --config all --n 100 --out data/raven --size 80 --answers iraven
-  inferlab data raven --split systematicity --n 100 --out data/raven_sys --answers iraven
   inferlab data pointmaze --maze umaze --steps 100000 --out data/pointmaze-umaze.hdf5
   inferlab data locomotion --env hopper --steps 30000 --out data/hopper-cem.hdf5
   torchrun --nproc_per_node 2 -m inferlab train lebm --preset tiny    data-parallel (gloo on CPU, nccl on CUDA)
 
-exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC)."""
+Every computing command takes --threads N (CPU threads per process, default 1) and --no-progress.
+Exit codes: 0 ok, 2 bad input (message on stderr), 1 runtime failure (e.g. diverged MCMC).
+Architecture, contracts and the run-folder layout: docs/architecture.md."""
+
+METHOD_HELP = "method name (`inferlab list`: " + ", ".join(METHODS) + ")"
+RUN_HELP = "run folder written by `inferlab train` (holds config.json and checkpoints/)"
+
+
+def methods_table() -> str:
+    """One line per method: name, presets (paper presets that need the user's data marked *), summary."""
+    lines = []
+    for name, info in METHODS.items():
+        presets = ", ".join(p + ("*" if p in (info.user_data or {}) else "") for p in info.presets)
+        lines.append(f"  {name:8s} presets: {presets}\n           {info.summary}")
+    return "\n".join(lines) + ("\n  * trains on placeholder data unless you point it at your own (e.g. --set "
+                               "data.name=folder:/data/svhn); refused without --allow-placeholder-data")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog="inferlab", description="Latent-variable models learned by maximum likelihood; "
-                                "sampling, planning and reasoning as inference.", epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("list", help="one line per method: name, summary, presets")
-    c = sub.add_parser("config", help="print a preset's resolved config (every key --set accepts) as JSON")
-    c.add_argument("method")
-    c.add_argument("--preset", default="tiny")
-    c.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides")
+                                "sampling, planning and reasoning as inference.", epilog=EPILOG, formatter_class=raw)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands (COMMAND --help)")
+    sub.add_parser("list", help="one line per method: name, summary, presets",
+                   description="One line per method: name, one-line summary, presets (* = needs your data).")
 
-    def common(sp, with_preset=True):
-        if with_preset:
-            sp.add_argument("--preset", default="tiny", help="config preset (default: tiny; see `inferlab list`)")
-            sp.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
-                            help="override config fields, e.g. --set train.steps=200 model.latent_dim=8")
+    def config_options(sp) -> None:
+        sp.add_argument("--preset", default="tiny", help="config preset (default: tiny; see `inferlab list`)")
+        sp.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="override config fields, e.g. --set train.steps=200 model.latent_dim=8 "
+                        "(`inferlab config METHOD` lists every key)")
+
+    def device_option(sp) -> None:
         sp.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda (default: auto)")
 
-    t = sub.add_parser("train", help="train a method and write a run folder")
-    t.add_argument("method", nargs="?", help="method name (optional with --resume)")
-    common(t)
+    def placeholder_option(sp) -> None:
+        sp.add_argument("--allow-placeholder-data", action="store_true",
+                        help="run a paper preset (* in `inferlab list`) on its placeholder data anyway")
+
+    c = sub.add_parser("config", help="print a preset's resolved config (every key --set accepts) as JSON",
+                       description="Print a preset's resolved config as JSON: every key --set accepts.",
+                       epilog="methods and presets:\n" + methods_table(), formatter_class=raw)
+    c.add_argument("method", nargs="?", metavar="METHOD", help=METHOD_HELP)
+    config_options(c)
+
+    t = sub.add_parser("train", help="train a method and write a run folder",
+                       description="Train a method from a preset and write a run folder (config.json, checkpoints/, "
+                       "metrics.jsonl, tb/, samples/); or continue one with --resume DIR.",
+                       epilog="methods and presets:\n" + methods_table(), formatter_class=raw)
+    t.add_argument("method", nargs="?", metavar="METHOD", help=METHOD_HELP + "; optional with --resume")
+    config_options(t)
+    device_option(t)
     t.add_argument("--seed", type=int, default=0, help="one seed for Python, numpy and torch (default: 0)")
-    t.add_argument("--out", help="run folder (default: runs/<method>-<timestamp>)")
+    t.add_argument("--out", metavar="DIR", help="run folder (default: runs/<method>-<timestamp>)")
     t.add_argument("--resume", metavar="DIR", help="continue the run in DIR from checkpoints/last.pt")
-    t.add_argument("--no-progress", action="store_true", help="no progress bar")
+    placeholder_option(t)
+    add_compute_options(t)
 
-    e = sub.add_parser("eval", help="evaluate a run folder's checkpoint")
-    e.add_argument("run", metavar="DIR")
-    e.add_argument("--checkpoint", choices=("last", "best"), default="last")
+    e = sub.add_parser("eval", help="evaluate a run folder's checkpoint",
+                       description="Evaluate a run folder's checkpoint with the seed its training evaluation used.")
+    e.add_argument("run", metavar="DIR", help=RUN_HELP)
+    e.add_argument("--checkpoint", choices=("last", "best"), default="last", help="which checkpoint (default: last)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
-    common(e, with_preset=False)
+    device_option(e)
+    add_compute_options(e, progress=False)
 
-    s = sub.add_parser("sample", help="draw samples from a run folder's checkpoint into a PNG")
-    s.add_argument("run", metavar="DIR")
-    s.add_argument("-n", type=int, default=64, help="number of samples (default: 64)")
-    s.add_argument("--out", required=True, metavar="FILE.png")
-    s.add_argument("--checkpoint", choices=("last", "best"), default="last")
-    s.add_argument("--seed", type=int, default=0)
-    common(s, with_preset=False)
+    s = sub.add_parser("sample", help="draw samples from a run folder's checkpoint into a PNG",
+                       description="Draw samples from a run folder's checkpoint and save them as one PNG grid.")
+    s.add_argument("run", metavar="DIR", help=RUN_HELP)
+    s.add_argument("-n", type=positive_int, default=64, help="number of samples (default: 64)")
+    s.add_argument("--out", required=True, metavar="FILE.png", help="the PNG to write")
+    s.add_argument("--checkpoint", choices=("last", "best"), default="last", help="which checkpoint (default: last)")
+    s.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
+    device_option(s)
+    add_compute_options(s, progress=False)
 
-    b = sub.add_parser("bench", help="train a method and its baselines side by side on the same budget")
-    b.add_argument("method")
-    common(b)
-    b.add_argument("--seed", type=int, default=0)
+    b = sub.add_parser("bench", help="train a method and its baselines side by side on the same budget",
+                       description="Train a method and its baselines on the same data, seed and update budget; "
+                       "print their metrics (--json: one JSON object on the last line of stdout).",
+                       epilog="methods and presets:\n" + methods_table(), formatter_class=raw)
+    b.add_argument("method", nargs="?", metavar="METHOD", help=METHOD_HELP)
+    config_options(b)
+    device_option(b)
+    b.add_argument("--seed", type=int, default=0, help="one seed for every variant (default: 0)")
     b.add_argument("--json", action="store_true", help="print the result as JSON on the last line of stdout")
-    b.add_argument("--out", help="folder for run folders and figures (default: reports/bench/<method>-<timestamp>)")
+    b.add_argument("--out", metavar="DIR",
+                   help="folder for run folders and figures (default: reports/bench/<method>-<timestamp>)")
+    placeholder_option(b)
+    add_compute_options(b)
 
-    data = sub.add_parser("data", help="generate datasets to files").add_subparsers(dest="dataset", required=True,
-                                                                                   metavar="DATASET")
-    r = data.add_parser("raven", help="RAVEN / I-RAVEN matrices as official-format .npz files "
-                        "(<out>/<config>/RAVEN_<i>_<split>.npz, 6/2/2 split)")
-    r.add_argument("--config", help="a configuration name (e.g. center_single) or 'all' (or give --split)")
-    r.add_argument("--split", help="instead of --config: an ALANS systematic-generalisation split (iid, "
-                   "systematicity, productivity, localism); train/val files follow its training side, test files "
-                   "its test side (see inferlab.data.raven.splits)")
-    r.add_argument("--n", type=int, required=True, help="problems per configuration (with --split: in all)")
-    r.add_argument("--out", required=True, metavar="DIR")
-    r.add_argument("--size", type=int, default=160, help="panel size in pixels (default: 160, the official size)")
-    r.add_argument("--answers", choices=("raven", "iraven"), default="raven",
-                   help="candidate sets: raven (one attribute changed) or iraven (balanced bisection tree)")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots",
+                       description="Every method's tiny bench in turn, then an HTML report (OUT/index.html).")
+    d.add_argument("--out", default="reports/demo", metavar="DIR", help="report folder (default: reports/demo)")
+    d.add_argument("--methods", nargs="+", metavar="METHOD", help="only these methods (default: all)")
+    d.add_argument("--seed", type=int, default=0, help="seed of every bench (default: 0)")
+    device_option(d)
+    add_compute_options(d)
 
-    pm = data.add_parser("pointmaze", help="D4RL maze2d-style PointMaze wandering (waypoint controller, action "
-                         "noise, rewards of the evaluation goal) as one D4RL-format .hdf5 file")
-    pm.add_argument("--maze", choices=("umaze", "medium"), default="umaze")
-    pm.add_argument("--steps", type=int, required=True, help="env steps in all")
-    pm.add_argument("--episode-len", type=int, help="steps per episode (default: the time limit, 300 / 600)")
-    pm.add_argument("--action-noise", type=float, default=0.5, help="Gaussian action noise std (default: 0.5)")
-    pm.add_argument("--out", required=True, metavar="FILE.hdf5")
-    pm.add_argument("--seed", type=int, default=0)
-    pm.add_argument("--no-progress", action="store_true", help="no progress bar")
-    lo = data.add_parser("locomotion", help="MuJoCo Hopper/HalfCheetah/Walker2d-v5 episodes of a cross-entropy "
-                         "policy search (replay-style returns) as one D4RL-format .hdf5 file")
-    lo.add_argument("--env", choices=("hopper", "halfcheetah", "walker2d"), required=True)
-    lo.add_argument("--steps", type=int, required=True, help="env steps in all")
-    lo.add_argument("--max-episode-steps", type=int, default=1000, help="time limit (default: 1000, as D4RL)")
-    lo.add_argument("--out", required=True, metavar="FILE.hdf5")
-    lo.add_argument("--seed", type=int, default=0)
-    lo.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-    a = sub.add_parser("assist", help="ASSIST scenes: build, batch-render after edits, interactive editor")
-    assist = a.add_subparsers(dest="assist_command", required=True, metavar="ACTION")
-    ab = assist.add_parser("build", help="generate a scene, train its nodes and save it to SCENE_DIR")
-    ab.add_argument("scene", metavar="SCENE_DIR")
-    ab.add_argument("--preset", default="tiny", help="ASSIST config preset (default: tiny)")
-    ab.add_argument("--seed", type=int, default=0, help="scene generator and training seed (default: 0)")
-    ab.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", dest="overrides",
-                    help="override config fields, e.g. --set train.steps=300 scene.n_objects=5")
-    ab.add_argument("--overwrite", action="store_true", help="replace a scene already in SCENE_DIR")
-    ar = assist.add_parser("render", help="apply an edits file, then write RGB, depth and panoptic PNGs per pose")
-    ar.add_argument("scene", metavar="SCENE_DIR")
-    ar.add_argument("--edits", metavar="FILE", help="JSON list of edits (see methods/assist/edits.py); none = as is")
-    ar.add_argument("--camera-path", default="ring:8", help="ring:N (N poses around the scene) or a JSON file "
-                    "with 'frames': [{'transform_matrix': 4x4}] (transforms.json style; default: ring:8)")
-    ar.add_argument("--out", required=True, metavar="DIR")
-    ar.add_argument("--size", type=int, default=128, help="image side for ring paths (default: 128)")
-    ar.add_argument("--samples", type=int, default=32, help="samples per node per ray (default: 32)")
-    ae = assist.add_parser("edit", help="serve the interactive editor for SCENE_DIR (blocking)")
-    ae.add_argument("scene", metavar="SCENE_DIR")
-    ae.add_argument("--host", default="127.0.0.1")
-    ae.add_argument("--port", type=int, default=8765)
-    ae.add_argument("--allow-remote", action="store_true", help="allow a --host other than 127.0.0.1 (no login!)")
-
-    d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots")
-    d.add_argument("--out", default="reports/demo")
-    d.add_argument("--methods", nargs="+", help="only these methods")
-    d.add_argument("--seed", type=int, default=0)
-    common(d, with_preset=False)
+    for name, module in COMMAND_MODULES.items():
+        mod = importlib.import_module(module)
+        mod.add_arguments(sub.add_parser(name, help=mod.HELP, description=mod.DESCRIPTION))
     return p
 
 
@@ -154,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
             from inferlab.engine.seed import check_seed
 
             check_seed(args.seed)
-        return COMMANDS[args.command](args)
+        _apply_compute_options(args)
+        code = _handler(args.command)(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard, not at interpreter exit
+        return code
     except UserError as exc:
         print(f"inferlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inferlab {args.command}: stopped, MCMC or loss diverged: {exc}. Lower the Langevin step size or "
               "the learning rate, then resume or retrain.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`inferlab eval RUN | head -1`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
+        return 141
     except KeyboardInterrupt as exc:
         print(f"inferlab {args.command}: interrupted{': ' + str(exc) if str(exc) else '.'}", file=sys.stderr)
         return getattr(exc, "exit_code", 130)
@@ -173,22 +176,96 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _handler(command: str):
+    if command in COMMAND_MODULES:
+        return importlib.import_module(COMMAND_MODULES[command]).run
+    return COMMANDS[command]
+
+
+def _apply_compute_options(args) -> None:
+    """--threads and --no-progress, before any torch work; METHOD back out of a --set list that swallowed it."""
+    if getattr(args, "no_progress", False):
+        from inferlab.progress import silence
+
+        silence()
+    if hasattr(args, "threads"):
+        from inferlab.engine.threads import set_threads
+
+        args.threads = set_threads(args.threads)
+    if hasattr(args, "method") and hasattr(args, "overrides"):
+        _recover_method(args)
+
+
+def _recover_method(args) -> None:
+    """`inferlab train --set train.steps=10 lebm`: --set took METHOD as one more KEY=VALUE; take it back."""
+    from inferlab.errors import UserError
+
+    stray = [o for o in args.overrides if "=" not in o]
+    if not stray:
+        return
+    if args.method is None and stray == [args.overrides[-1]]:
+        args.method = args.overrides.pop()
+        return
+    raise UserError(f"--set takes KEY=VALUE pairs; {stray[0]!r} has no '='. Put METHOD before --set "
+                    f"(`inferlab {args.command} METHOD --set key=value ...`).")
+
+
 def cmd_list(args) -> int:
-    from inferlab.methods.registry import get_method, method_names
+    from inferlab.methods.registry import method_names
 
     for name in method_names():
-        spec = get_method(name)
-        print(f"{name:10s} {spec.summary}  [presets: {', '.join(spec.presets)}]")
+        info = METHODS[name]
+        presets = ", ".join(p + ("*" if p in (info.user_data or {}) else "") for p in info.presets)
+        print(f"{name:10s} {info.summary}  [presets: {presets}]")
+    print("* needs data you bring (e.g. --set data.name=folder:DIR); without it the preset trains on placeholder "
+          "data and is refused unless --allow-placeholder-data is given.")
     return 0
+
+
+def _need_method(args) -> str:
+    from inferlab.errors import UserError
+
+    if not args.method:
+        raise UserError(f"{args.command} needs a METHOD: one of {', '.join(METHODS)} (see `inferlab list`).")
+    return args.method
 
 
 def cmd_config(args) -> int:
     from inferlab.engine.config import apply_overrides, config_to_dict
     from inferlab.methods.registry import get_method, preset_config
 
-    cfg = apply_overrides(preset_config(get_method(args.method), args.preset), args.overrides)
+    spec = get_method(_need_method(args))
+    cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
+    key = _placeholder_key(spec, args.preset, cfg)
+    if key:
+        print(f"note: preset {args.preset!r} trains on placeholder data ({key}="
+              f"{json.dumps(_dotted(config_to_dict(cfg), key))}); set {key} to your data.", file=sys.stderr)
     print(json.dumps(config_to_dict(cfg), indent=2))
     return 0
+
+
+def _dotted(tree: dict, key: str):
+    for part in key.split("."):
+        tree = tree[part]
+    return tree
+
+
+def _placeholder_key(spec, preset: str, cfg) -> str | None:
+    from inferlab.engine.config import config_to_dict
+    from inferlab.methods.registry import placeholder_data_key, preset_config
+
+    return placeholder_data_key(spec.name, preset, config_to_dict(cfg), config_to_dict(preset_config(spec, preset)))
+
+
+def refuse_placeholder_data(spec, preset: str, cfg, allowed: bool) -> None:
+    """UserError when a paper preset would train on placeholder data and the user did not say that is intended."""
+    from inferlab.errors import UserError
+
+    key = _placeholder_key(spec, preset, cfg)
+    if key and not allowed:
+        raise UserError(f"preset {preset!r} of {spec.name} expects your data, but {key} is still the placeholder "
+                        "(a small generated set). Point it at your data (e.g. --set data.name=folder:/data/svhn; the "
+                        "method's README lists the forms), or add --allow-placeholder-data to run on it.")
 
 
 def cmd_train(args) -> int:
@@ -227,6 +304,7 @@ def cmd_train(args) -> int:
             raise UserError("train needs a METHOD (see `inferlab list`) or --resume DIR.")
         spec = get_method(args.method)
         cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
+        refuse_placeholder_data(spec, args.preset, cfg, args.allow_placeholder_data)
         seed, preset = args.seed, args.preset
         run_dir = Path(args.out) if args.out else default_run_dir(spec.name)
         check_new_run_dir(run_dir)
@@ -250,7 +328,8 @@ def cmd_train(args) -> int:
         shutdown_distributed(wait_for_all=finished)
     if dist_ctx.is_main:
         print(json.dumps({"run": str(run_dir), "step": result.step, "seconds": round(result.seconds, 2),
-                          "seconds_per_step": round(result.seconds_per_step, 4), "metrics": result.metrics}))
+                          "seconds_per_step": round(result.seconds_per_step, 4), "threads": args.threads,
+                          "world_size": dist_ctx.world_size, "metrics": result.metrics}))
     return 0
 
 
@@ -259,6 +338,7 @@ def load_run(run: str, device_name: str, checkpoint: str):
     from inferlab.engine.checkpoint import load_checkpoint, load_state_dicts
     from inferlab.engine.config import config_from_dict
     from inferlab.engine.device import resolve_device
+    from inferlab.engine.distributed import DistContext
     from inferlab.engine.rundir import read_run_config
     from inferlab.methods.registry import get_method
 
@@ -269,8 +349,6 @@ def load_run(run: str, device_name: str, checkpoint: str):
     path = run_dir / "checkpoints" / f"{checkpoint}.pt"
     state = load_checkpoint(path)
     device = resolve_device(device_name)
-    from inferlab.engine.distributed import DistContext
-
     task = spec.make_task(cfg, device, DistContext(), meta["seed"])
     load_state_dicts(task.state_objects(), state["objects"], path)
     return task, meta, state
@@ -294,11 +372,8 @@ def cmd_eval(args) -> int:
 def cmd_sample(args) -> int:
     import torch
 
-    from inferlab.errors import UserError
     from inferlab.eval.sample_metrics import save_samples
 
-    if args.n < 1:
-        raise UserError(f"-n {args.n}: the number of samples must be at least 1.")
     task, meta, _ = load_run(args.run, args.device, args.checkpoint)
     torch.manual_seed(args.seed)
     path = save_samples(task.sample(args.n).cpu(), Path(args.out))
@@ -307,8 +382,8 @@ def cmd_sample(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    result = run_bench(args.method, args.preset, args.overrides, args.seed, args.device,
-                       Path(args.out) if args.out else None)
+    result = run_bench(_need_method(args), args.preset, args.overrides, args.seed, args.device,
+                       Path(args.out) if args.out else None, allow_placeholder_data=args.allow_placeholder_data)
     if args.json:
         print(json.dumps(result))
     else:
@@ -319,8 +394,10 @@ def cmd_bench(args) -> int:
 
 
 def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_name: str,
-              out: Path | None) -> dict:
+              out: Path | None, *, allow_placeholder_data: bool = False) -> dict:
     """Run a method's bench and wrap it in the JSON envelope of the CLI contract."""
+    import torch
+
     from inferlab.engine.config import apply_overrides
     from inferlab.engine.device import resolve_device
     from inferlab.engine.seed import seed_everything
@@ -328,6 +405,7 @@ def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_
 
     spec = get_method(method)
     cfg = apply_overrides(preset_config(spec, preset), overrides)
+    refuse_placeholder_data(spec, preset, cfg, allow_placeholder_data)
     device = resolve_device(device_name)
     out = out or Path("reports") / "bench" / f"{method}-{time.strftime('%Y%m%d-%H%M%S')}"
     staging = prepare_bench_dir(out)
@@ -339,9 +417,9 @@ def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result = {"method": method, "preset": preset, "seed": seed, "device": str(device),
-              "seconds": round(time.perf_counter() - t0, 2), "metrics": body["metrics"],
-              "baselines": body["baselines"], "notes": body.get("notes", ""), "figures": body.get("figures", []),
-              "out": str(out)}
+              "threads": torch.get_num_threads(), "seconds": round(time.perf_counter() - t0, 2),
+              "metrics": body["metrics"], "baselines": body["baselines"], "notes": body.get("notes", ""),
+              "figures": body.get("figures", []), "out": str(out)}
     (staging / BENCH_FILE).write_text(json.dumps(result, indent=2) + "\n")
     replace_folder(staging, out)
     return result
@@ -377,92 +455,32 @@ def replace_folder(new: Path, old: Path) -> None:
 
 
 def cmd_demo(args) -> int:
-    from inferlab.eval.report import write_demo_report
-    from inferlab.methods.registry import method_names
+    from inferlab.eval.demo_report import write_demo_report
+    from inferlab.methods.registry import method_info, method_names
 
     out = Path(args.out)
-    results = []
-    for name in args.methods or method_names():
-        print(f"demo: bench {name} (tiny)", file=sys.stderr)
+    names = args.methods or method_names()
+    for name in names:
+        method_info(name)  # an unknown name fails before the first bench, not after an hour
+    results, t0 = [], time.perf_counter()
+    for i, name in enumerate(names, 1):
+        print(f"demo: bench {i}/{len(names)}: {name} (tiny; {time.perf_counter() - t0:.0f} s so far)",
+              file=sys.stderr, flush=True)
         results.append(run_bench(name, "tiny", [], args.seed, args.device, out / name))
-    index = write_demo_report(out, results)
+    index = write_demo_report(out, results, {name: info.headline for name, info in METHODS.items()},
+                              summary=_bench_summary())
+    print(f"demo: {len(names)} benches in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print(index)
     return 0
 
 
-def cmd_data_offline_rl(args) -> int:
-    """`inferlab data pointmaze|locomotion`: generate, write D4RL-format HDF5, print one JSON line of figures."""
-    import numpy as np
-
-    from inferlab.data.offline_rl import check_output_file, save_d4rl_hdf5
-    from inferlab.eval.rollout import return_stats
-
-    check_output_file(args.out)
-    rng, t0 = np.random.default_rng(args.seed), time.perf_counter()
-    if args.dataset == "pointmaze":
-        from inferlab.data.pointmaze import pointmaze_dataset
-
-        trajs = pointmaze_dataset(args.maze, rng, n_steps=args.steps, episode_len=args.episode_len,
-                                  action_noise=args.action_noise, progress=not args.no_progress)
-    else:
-        from inferlab.data.locomotion import locomotion_dataset
-
-        trajs = locomotion_dataset(args.env, rng, n_steps=args.steps, max_episode_steps=args.max_episode_steps,
-                                   progress=not args.no_progress)
-    seconds = time.perf_counter() - t0
-    path = save_d4rl_hdf5(trajs, args.out)
-    stats = {k: round(v, 3) for k, v in return_stats(trajs).items()
-             if k != "success_rate" or args.dataset == "pointmaze"}  # success = any reward: sparse rewards only
-    print(json.dumps({"out": str(path), "episodes": len(trajs), "steps": args.steps, "seconds": round(seconds, 2),
-                      "steps_per_second": round(args.steps / seconds), **stats}))
-    return 0
-
-
-def cmd_data(args) -> int:
-    if args.dataset in ("pointmaze", "locomotion"):
-        return cmd_data_offline_rl(args)
-    from inferlab.data.raven import CONFIG_NAMES, write_raven, write_raven_split
-    from inferlab.errors import UserError
-
-    if (args.config is None) == (args.split is None):
-        raise UserError("inferlab data raven: give exactly one of --config (a configuration or 'all') and --split.")
-    t0 = time.perf_counter()
-    if args.split is not None:
-        paths = write_raven_split(args.out, args.split, args.n, size=args.size, answers=args.answers,
-                                  seed=args.seed, progress=not args.no_progress)
-    else:
-        configs = list(CONFIG_NAMES) if args.config == "all" else [args.config]
-        paths = write_raven(args.out, configs, args.n, size=args.size, answers=args.answers, seed=args.seed,
-                            progress=not args.no_progress)
-    seconds = time.perf_counter() - t0
-    print(json.dumps({"out": args.out, "files": len(paths), "seconds": round(seconds, 2),
-                      "problems_per_second": round(len(paths) / seconds, 1)}))
-    return 0
-
-
-def cmd_assist(args) -> int:
-    scene = Path(args.scene)
-    if args.assist_command == "build":
-        from inferlab.methods.assist.store import build_demo_scene
-
-        t0 = time.perf_counter()
-        build_demo_scene(scene, seed=args.seed, preset=args.preset, overrides=tuple(args.overrides),
-                         overwrite=args.overwrite)
-        print(json.dumps({"scene": str(scene), "seconds": round(time.perf_counter() - t0, 2)}))
-    elif args.assist_command == "render":
-        from inferlab.methods.assist.batch import render_batch
-
-        t0 = time.perf_counter()
-        paths = render_batch(scene, args.camera_path, Path(args.out), edits_file=Path(args.edits) if args.edits
-                             else None, size=args.size, samples_per_node=args.samples)
-        print(json.dumps({"out": args.out, "files": len(paths), "seconds": round(time.perf_counter() - t0, 2)}))
-    else:
-        from inferlab.apps.assist_editor.server import serve
-
-        serve(scene, host=args.host, port=args.port, allow_remote=args.allow_remote)
-    return 0
+def _bench_summary(path: Path = Path("reports/bench/summary.json")) -> dict:
+    """`make bench`'s seed summary when it exists (the demo report shows it beside the seed-0 figures)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
 
 
 COMMANDS = {"list": cmd_list, "config": cmd_config, "train": cmd_train, "eval": cmd_eval, "sample": cmd_sample,
-            "bench": cmd_bench, "demo": cmd_demo, "data": cmd_data,
-            "assist": cmd_assist}
+            "bench": cmd_bench, "demo": cmd_demo}

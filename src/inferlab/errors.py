@@ -1,4 +1,4 @@
-"""Errors that the CLI turns into exit codes (DESIGN.md: 2 = bad input, 1 = runtime failure)."""
+"""Errors that the CLI turns into exit codes (docs/architecture.md: 2 = bad input, 1 = runtime failure)."""
 
 
 class UserError(Exception):

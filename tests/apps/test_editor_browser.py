@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -43,21 +43,28 @@ def _blue_centre_x(image: np.ndarray) -> float:
     return float(np.argwhere(blue)[:, 1].mean())
 
 
-@contextlib.contextmanager
-def _editor_page(app) -> Iterator[tuple[object, str]]:
-    """A headless chromium page on the editor `app` (served from a thread), loaded and ready; and the server URL."""
+@contextmanager
+def _browser_page(app, viewport: dict) -> Iterator[tuple[object, str]]:
+    """A headless chromium page beside a server for `app` (served from a thread); yields (page, base url)."""
     from playwright.sync_api import sync_playwright
 
     with running_server(app) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
-            page = browser.new_page(viewport={"width": 900, "height": 700})
+            page = browser.new_page(viewport=viewport)
             page.set_default_timeout(120_000)  # against hangs only: renders are slow on a loaded machine
-            page.goto(f"{url}/?w={W}&h={H}")
-            page.wait_for_selector(READY)
             yield page, url
         finally:
             browser.close()
+
+
+@contextmanager
+def _editor_page(app) -> Iterator[tuple[object, str]]:
+    """The editor page at its fixed W x H view size, loaded and ready; and the server URL."""
+    with _browser_page(app, {"width": 900, "height": 700}) as (page, url):
+        page.goto(f"{url}/?w={W}&h={H}&fit=0")
+        page.wait_for_selector(READY)
+        yield page, url
 
 
 def test_select_move_instruct_and_toggle_in_the_browser(editor_scene_dir, tmp_path):
@@ -133,3 +140,23 @@ def test_a_page_cannot_break_the_camera_nor_post_from_another_origin(editor_scen
         page.evaluate(f"async () => fetch('{url}/save', {{method: 'POST', mode: 'no-cors'}})")
         assert app.state.session.state()["nodes"] == nodes  # the delete was not undone
         assert not (editor_scene_dir / "edited").exists()
+
+
+def test_quick_key_presses_end_ready_with_a_preview_first_and_the_view_fills_the_window(editor_scene_dir):
+    app = make_app(editor_scene_dir, samples_per_node=8)
+    with _browser_page(app, {"width": 1200, "height": 800}) as (page, url):
+        renders = []
+        page.on("request", lambda r: renders.append(r.url) if "/render?" in r.url else None)
+        page.goto(f"{url}/?w={W}&h={H}")
+        page.wait_for_selector(READY)
+        assert page.locator("#view").bounding_box()["width"] > 2 * W  # scaled to the window, not 160 px
+        page.locator("#scene-list li[data-id='2']").click()
+        page.wait_for_selector(READY)
+        start = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
+        for _ in range(6):  # faster than a render: earlier frames are superseded mid-load
+            page.keyboard.press("ArrowUp")
+        page.wait_for_selector(READY)
+        page.wait_for_function("document.getElementById('view').naturalWidth === %d" % W)
+        moved = next(n for n in app.state.session.state()["nodes"] if n["id"] == 2)["position"]
+        assert np.linalg.norm(np.subtract(moved, start)) == pytest.approx(6 * 0.25, abs=1e-3)
+        assert any(f"w={W // 4}&h={H // 4}" in u for u in renders) and any(f"w={W}&h={H}" in u for u in renders)

@@ -11,7 +11,7 @@ from inferlab.data.locomotion import (
 )
 from inferlab.data.offline_rl import d4rl_normalized_score, load_d4rl_hdf5, save_d4rl_hdf5
 from inferlab.errors import UserError
-from inferlab.eval.rollout import rollout_episodes
+from inferlab.envs.rollout import rollout_episodes
 
 
 @pytest.mark.filterwarnings("ignore:.*settotalmass")

@@ -22,12 +22,12 @@ import math
 
 import gymnasium as gym
 import numpy as np
-from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory, d4rl_normalized_score
 from inferlab.envs.actions import CheckedActions
 from inferlab.errors import UserError
-from inferlab.eval.rollout import rollout_episodes
+from inferlab.envs.rollout import rollout_episodes
+from inferlab.progress import progress_bar
 
 ENVS = {"hopper": "Hopper-v5", "halfcheetah": "HalfCheetah-v5", "walker2d": "Walker2d-v5"}
 CLOCK_PERIOD_S = 0.5  # the period of the policies' clock input, in simulated seconds
@@ -91,7 +91,7 @@ def locomotion_dataset(name: str, rng: np.random.Generator, *, n_steps: int, max
     std = np.concatenate([np.full((act_dim, obs_dim), obs_std), np.full((act_dim, 3), drive_std)], axis=1)
     trajectories: list[Trajectory] = []
     steps = 0
-    bar = tqdm(total=n_steps, desc=f"locomotion {env_key(name)}", disable=not progress, mininterval=0.5)
+    bar = progress_bar(total=n_steps, desc=f"locomotion {env_key(name)}", disable=not progress, mininterval=0.5)
     while steps < n_steps:
         candidates = mean + std * rng.standard_normal((population, *mean.shape))
         returns = []

@@ -29,12 +29,12 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from tqdm import tqdm
 
 from inferlab.data.offline_rl import Trajectory
 from inferlab.envs.actions import check_action
 from inferlab.errors import UserError
-from inferlab.eval.rollout import rollout_episodes
+from inferlab.envs.rollout import rollout_episodes
+from inferlab.progress import progress_bar
 
 with contextlib.redirect_stderr(io.StringIO()):  # gymnasium-robotics prints an unrelated Adroit notice on import
     from gymnasium_robotics.envs.maze.maps import MEDIUM_MAZE, U_MAZE
@@ -238,7 +238,7 @@ def pointmaze_dataset(maze: str, rng: np.random.Generator, *, n_steps: int, epis
     actions = np.empty((n_steps, 2), dtype=np.float32)
     rewards = np.empty(n_steps, dtype=np.float32)
     since_target = length
-    for t in tqdm(range(n_steps), desc=f"pointmaze {maze}", disable=not progress, mininterval=0.5):
+    for t in progress_bar(range(n_steps), desc=f"pointmaze {maze}", disable=not progress, mininterval=0.5):
         if since_target >= length or controller.reached(obs[:2]):
             here = xy_to_cell(maze_map, obs[:2])
             controller.set_target(obs[:2], cells[rng.choice([i for i, c in enumerate(cells) if c != here])])

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
-from tqdm import tqdm
 
 from inferlab.engine.batching import EpochBatcher
 from inferlab.engine.checkpoint import load_state_dicts, save_checkpoint
@@ -20,6 +19,7 @@ from inferlab.engine.logging import RunLogger
 from inferlab.engine.seed import rng_state, set_rng_state
 from inferlab.engine.task import TrainTask
 from inferlab.errors import DivergenceError
+from inferlab.progress import progress_bar
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                 "step": step, "objects": {k: v.state_dict() for k, v in task.state_objects().items()},
                 "rng": states, "data_order": batcher.position(step), "best_score": best})
 
-    bar = tqdm(total=cfg.steps, initial=start, disable=not (progress and dist_ctx.is_main), dynamic_ncols=True,
-               mininterval=1.0, desc=desc)
+    bar = progress_bar(total=cfg.steps, initial=start, disable=not (progress and dist_ctx.is_main),
+                       dynamic_ncols=True, mininterval=1.0, desc=desc)
     t0, metrics, eval_seconds = time.perf_counter(), {}, 0.0
     stop = StopRequest() if writer and not dist_ctx.enabled else None
     try:
@@ -100,6 +100,7 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                 t_eval = time.perf_counter()
                 metrics = _evaluate(task, seed + done, dist_ctx, run_dir / "samples" if writer else None, done)
                 logger.log(done, metrics, kind="eval")
+                logger.log_images(done, run_dir / "samples" if writer else None)
                 if metrics.get("score", float("inf")) < best:
                     best = metrics["score"]
                     checkpoint(done, "best.pt")
@@ -111,6 +112,7 @@ def fit(task: TrainTask, cfg: TrainConfig, *, seed: int, run_dir: Path | None = 
                 raise TrainingInterrupted(f"stopped by {stop.signal_name} after step {done}, which "
                                           f"{run_dir / 'checkpoints' / 'last.pt'} holds. Continue with: "
                                           f"inferlab train --resume {run_dir}", stop.exit_code)
+        logger.log_hparams(metrics)
     except DivergenceError as exc:
         logger.log(step + 1, {"diverged": 1.0, "where": exc.where, "reason": exc.reason}, kind="error")
         note = ""

@@ -7,6 +7,7 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -14,9 +15,24 @@ from matplotlib.figure import Figure
 
 from inferlab.errors import UserError
 
-Block = str | PurePath | Sequence[Mapping[str, Any]] | Mapping[str, Any]
-"""str: a paragraph; Path: an image; list of dicts: a table (one row per dict); a bench result
-{"method", "metrics", "baselines"}: a side-by-side metric table; any other dict: a two-column name/value table."""
+
+
+class RawHtml(str):
+    """A block written as it is (the caller escapes what it puts in)."""
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """An image with a caption under it."""
+
+    path: PurePath
+    caption: str
+
+
+Block = str | PurePath | Captioned | Sequence[Mapping[str, Any]] | Mapping[str, Any]
+"""str: a paragraph (RawHtml: as it is); Path: an image; Captioned: an image and its caption; list of dicts: a
+table (one row per dict); a bench result {"method", "metrics", "baselines"}: a side-by-side metric table; any other
+dict: a two-column name/value table."""
 Section = tuple[str, Sequence[Block]]
 
 CSS = """
@@ -27,6 +43,8 @@ th, td { border: 1px solid #ccc; padding: .25rem .6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #f3f3f3; }
 img { max-width: 100%; image-rendering: pixelated; margin: .5rem 0; display: block; }
+figure { margin: 1rem 0; } figcaption { color: #555; font-size: .9rem; }
+td.win { background: #d9f2d9; font-weight: bold; }
 """
 
 
@@ -83,17 +101,30 @@ def _bench_table(result: Mapping[str, Any]) -> str:
     return out
 
 
+def _image(path: PurePath, out_dir: Path) -> str:
+    rel = Path(os.path.relpath(out_dir / path, out_dir)).as_posix()  # absolute paths become relative
+    return f'<img src="{html.escape(rel)}" alt="{html.escape(path.name)}">'
+
+
 def _block(block: Block, out_dir: Path) -> str:
+    if isinstance(block, RawHtml):
+        return str(block)
+    if isinstance(block, Captioned):
+        return f"<figure>{_image(block.path, out_dir)}<figcaption>{html.escape(block.caption)}</figcaption></figure>"
     if isinstance(block, str):
         return f"<p>{html.escape(block)}</p>"
     if isinstance(block, PurePath):
-        rel = Path(os.path.relpath(out_dir / block, out_dir)).as_posix()  # absolute paths become relative
-        return f'<img src="{html.escape(rel)}" alt="{html.escape(block.name)}">'
+        return _image(block, out_dir)
     if isinstance(block, Mapping):
         return _bench_table(block) if "metrics" in block else _table(["name", "value"], list(block.items()))
     rows = list(block)
     cols = list(dict.fromkeys(k for r in rows for k in r))
     return _table(cols, [[r.get(c) for c in cols] for r in rows])
+
+
+def section_id(heading: str) -> str:
+    """The anchor write_report gives a section (for links to it)."""
+    return "".join(c if c.isalnum() else "-" for c in heading.lower()).strip("-") or "section"
 
 
 def write_report(
@@ -104,7 +135,7 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = [f"<h1>{html.escape(title)}</h1>"]
     for heading, blocks in sections:
-        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
+        parts.append(f'<section id="{section_id(heading)}"><h2>{html.escape(heading)}</h2>')
         parts.extend(_block(b, out_dir) for b in blocks)
         parts.append("</section>")
     doc = (
@@ -125,13 +156,3 @@ def format_bench_table(result: Mapping[str, Any]) -> str:
              f"{result['seconds']:.0f} s)", "metric".ljust(width) + "".join(f"{r:>14s}" for r in runs)]
     lines += [n.ljust(width) + "".join(f"{_fmt(m.get(n)):>14s}" for m in runs.values()) for n in names]
     return "\n".join(lines + ([result["notes"]] if result.get("notes") else []))
-
-
-def write_demo_report(out_dir: Path, results: Sequence[Mapping[str, Any]]) -> Path:
-    """index.html for `inferlab demo`: per method, its bench table and the figures its bench wrote."""
-    sections = []
-    for r in results:
-        base = Path(r["out"]).relative_to(out_dir) if Path(r["out"]).is_relative_to(out_dir) else Path(r["out"])
-        intro = f"preset {r['preset']}, seed {r['seed']}, device {r['device']}, {r['seconds']:.0f} s wall time"
-        sections.append((r["method"], [intro, r, *(base / f for f in r.get("figures", []))]))
-    return write_report(out_dir, "inferlab demo: every method's tiny bench", sections)

@@ -160,9 +160,17 @@ def test_ambiguous_referent_names_candidates_and_changes_nothing(graph):
     assert before.keys() == after.keys() and all(np.array_equal(before[i], after[i]) for i in before)
 
 
+def test_filler_words_are_ignored(graph):
+    plain, _, _ = apply_instruction(graph, "delete the red cube")
+    assert [e["op"] for e in plain] == ["delete"]
+    for text in ("now delete the red cube", "please delete the red cube", "and then delete the red cube now"):
+        assert apply_instruction(graph, text)[0] == plain, text
+
+
 def test_unknown_words_and_referents_raise_clear_errors(graph):
-    with pytest.raises(UserError, match=r"Unknown word 'teleport'.*verbs: .*duplicate"):
+    with pytest.raises(UserError, match=r"Unknown word 'teleport'.*e\.g\. 'delete the second cube' or") as err:
         apply_instruction(graph, "teleport the cube")
+    assert "\n" not in str(err.value) and "clockwise" not in str(err.value)  # one line, not the vocabulary
     with pytest.raises(UserError, match=r"'the purple ball' matches no object; the scene has: red sphere \(id 1\)"):
         apply_instruction(graph, "delete the purple ball")
     with pytest.raises(UserError, match="say how much"):

@@ -8,7 +8,7 @@ Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
   POST /pick {x, y, w?, h?}   select the node under pixel (x, y) of a w x h view (default: the last rendered
                               size) -> state with "picked"
   POST /select {id}           select a node by id (null clears)
-  POST /edit {op, ...}        one edit dict (ASSIST_API.md)        POST /instruction {text}   language instruction
+  POST /edit {op, ...}        one edit dict (assist/edits.py)    POST /instruction {text}   language instruction
   POST /undo, POST /redo      POST /save {name?}, POST /load {name}   names inside the scene folder
   POST /camera {azimuth?, elevation?, radius?}   absolute orbit values
 

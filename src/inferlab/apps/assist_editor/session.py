@@ -93,7 +93,7 @@ class EditorSession:
         return {node.node_id for node in self.graph.objects()}
 
     def apply(self, edit: dict) -> str:
-        """Apply one edit dict (ASSIST_API.md format); a duplicate or add selects the new node."""
+        """Apply one edit dict (the format of methods/assist/edits.py); a duplicate or add selects the new node."""
         with self._lock:
             if not isinstance(edit, dict):
                 raise UserError(f"An edit must be a JSON object with an 'op' key, got {type(edit).__name__}.")

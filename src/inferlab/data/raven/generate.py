@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
 
 from inferlab.data.raven.answers import iraven_candidates, modifiable, raven_candidates
 from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE, Configuration
@@ -15,6 +14,7 @@ from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.data.raven.splits import SPLIT_NAMES, split_part
 from inferlab.engine.seed import check_seed
 from inferlab.errors import UserError
+from inferlab.progress import progress_bar
 
 ANSWER_STYLES = ("raven", "iraven")
 
@@ -77,7 +77,7 @@ def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAG
         if name not in CONFIGURATIONS:
             raise UserError(f"Unknown RAVEN configuration {name!r}; allowed: {', '.join(CONFIG_NAMES)} or 'all'.")
     paths = []
-    with tqdm(total=n * len(configs), desc="RAVEN problems", unit="problem", disable=not progress) as bar:
+    with progress_bar(total=n * len(configs), desc="RAVEN problems", unit="problem", disable=not progress) as bar:
         for name in configs:
             folder = Path(out) / name
             folder.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_
     _check_args(n, size, answers, seed)
     split_part(split, "test")  # validates the name
     paths = []
-    for i in tqdm(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):
+    for i in progress_bar(range(n), desc=f"RAVEN {split} split", unit="problem", disable=not progress):
         part = split_of(i)
         side = split_part(split, part)
         rng = np.random.default_rng([seed, len(CONFIG_NAMES) + SPLIT_NAMES.index(split), i])

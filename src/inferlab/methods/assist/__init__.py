@@ -7,18 +7,17 @@ rendered together by compositing every node's samples along each ray; edits move
 
 from __future__ import annotations
 
-from inferlab.methods.assist.bench import bench
-from inferlab.methods.assist.config import PRESETS, ASSISTConfig
-from inferlab.methods.assist.train import make_task
-from inferlab.methods.registry import MethodSpec
 
-SPEC = MethodSpec(
-    name="assist",
-    summary="editable scene of object nodes with their own radiance fields, compositional volume rendering with "
-            "panoptic masks (arXiv 2311.06211)",
-    config_cls=ASSISTConfig,
-    presets=PRESETS,
-    make_task=make_task,
-    bench=bench,
-    baselines=("single_field",),
-)
+def __getattr__(name: str):
+    """SPEC loads on first use (PEP 562), so `inferlab assist --help` imports no model code."""
+    if name != "SPEC":
+        raise AttributeError(f"module 'inferlab.methods.assist' has no attribute {name!r}")
+    from inferlab.methods.assist.bench import bench
+    from inferlab.methods.assist.config import PRESETS, ASSISTConfig
+    from inferlab.methods.assist.train import make_task
+    from inferlab.methods.registry import METHODS, MethodSpec
+
+    spec = MethodSpec(name="assist", summary=METHODS["assist"].summary, config_cls=ASSISTConfig, presets=PRESETS,
+                      make_task=make_task, bench=bench, baselines=("single_field",))
+    globals()["SPEC"] = spec
+    return spec

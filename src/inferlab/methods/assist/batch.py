@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from inferlab.data.scenes3d import Intrinsics
 from inferlab.errors import UserError
@@ -17,6 +16,7 @@ from inferlab.methods.assist.edits import apply_edits, load_edits
 from inferlab.methods.assist.images import save_frame_pngs
 from inferlab.methods.assist.render import render_frame
 from inferlab.methods.assist.store import load_scene, read_meta
+from inferlab.progress import progress_bar
 
 DEFAULT_CAMERA = scene_camera(SceneConfig())
 """Cameras for a scene folder whose graph.json has no camera meta."""
@@ -77,7 +77,7 @@ def render_batch(scene_dir: Path, camera: str, out_dir: Path, *, edits_file: Pat
     cam = {**DEFAULT_CAMERA, **read_meta(scene_dir).get("camera", {})}
     intr, poses = camera_path(camera, cam, size)
     paths = []
-    for i, c2w in enumerate(tqdm(poses, desc="assist render", mininterval=1.0)):
+    for i, c2w in enumerate(progress_bar(poses, desc="assist render", mininterval=1.0)):
         frame = render_frame(graph, intr, c2w, samples_per_node=samples_per_node)
         paths += save_frame_pngs(frame, Path(out_dir), f"{i:04d}", max_depth=2.0 * cam["radius"])
     return paths

@@ -154,9 +154,12 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
 
 
 def _editor_screenshot(scene_dir: Path, png: Path) -> Path | None:
-    """A2's editor page on the trained scene, when the editor and chromium are installed (else None)."""
+    """The editor page on the trained scene, when the editor and chromium are installed (else None); the editor
+    is an app, reached through the registry."""
+    from inferlab.methods.registry import app_function
+
     try:
-        from inferlab.apps.assist_editor.screenshot import capture_editor_screenshot
+        capture_editor_screenshot = app_function("assist_editor.screenshot")
     except ImportError:
         return None
     try:

@@ -1,4 +1,5 @@
-"""JSON edit dicts (ASSIST_API.md) applied to a scene graph, and the same edits on the generator's true scene.
+"""JSON edit dicts (format below; `inferlab assist render --help`) applied to a scene graph, and the same edits
+on the generator's true scene.
 
     {"op": "delete", "id": 3}
     {"op": "duplicate", "id": 2, "offset": [dx, dy, dz]}

@@ -4,7 +4,7 @@
 
 Pipeline: `tokenize` -> `parse_instruction` (clauses of verb + referents + relation / direction / amount) ->
 `apply_instruction`, which grounds each clause's referents against the current graph's visible object nodes,
-turns the clause into one edit dict (the JSON format of ASSIST_API.md) and applies it with `edits.apply_edit`
+turns the clause into one edit dict (the JSON format of edits.py) and applies it with `edits.apply_edit`
 before grounding the next clause (so "it" can name the copy a "duplicate" made). Any unknown word, missing
 argument or ambiguous referent raises `UserError` before the caller's graph is replaced: instructions are
 all-or-nothing, and graph edits return new graphs, so the input graph is never changed.
@@ -59,7 +59,7 @@ ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "
 DETERMINERS = ("the", "a", "an", "this", "that")
 PRONOUNS = ("it", "itself")
 SEPARATORS = ("and", "then", ",", ";")
-FILLERS = ("please", "by", "to", "as", "big", "large", "of", "size")
+FILLERS = ("please", "now", "kindly", "by", "to", "as", "big", "large", "of", "size")
 # multi-word phrases, longest first when matched: (words, kind, value)
 PHRASES = [
     (("to", "the", "left", "of"), "rel", "left"), (("on", "the", "left", "of"), "rel", "left"),
@@ -151,14 +151,9 @@ def _is_number(tok: str) -> bool:
     return re.fullmatch(r"-?\d+(?:\.\d+)?", tok) is not None
 
 
-def _lexicon_summary() -> str:
-    return (f"verbs: {', '.join(sorted(VERBS))}; objects: {', '.join(sorted(CLASS_SYNONYMS))}; colours: "
-            f"{', '.join(_colour_words())}; relations: left of, right of, in front of, behind, above, on top of; "
-            "directions: up, down, left, right, forward, back; ordinals: first, second, third, last")
-
-
-def _colour_words() -> list[str]:
-    return sorted([*PALETTE, *COLOUR_SYNONYMS])
+GRAMMAR_HINT = ("say a verb, then the object (ordinal, colour, shape) and where or how much, e.g. 'delete the "
+                "second cube' or 'move the red sphere left by 0.5'")
+"""What a failed instruction shows instead of the whole vocabulary (the lexicon above lists every word)."""
 
 
 def _canonical_colour(word: str) -> str | None:
@@ -212,7 +207,7 @@ def _lex(tokens: list[str], text: str) -> list[Item]:
             items.append(Item("filler", tok, tok))
             i += 1
         else:
-            raise UserError(f"Unknown word {tok!r} in instruction {text!r}. Known words: {_lexicon_summary()}.")
+            raise UserError(f"Unknown word {tok!r} in instruction {text!r}: {GRAMMAR_HINT}.")
     return items
 
 
@@ -258,8 +253,7 @@ def parse_instruction(text: str) -> list[Clause]:
     clause before it, as in "swap the ball and the cube") and collect each clause's arguments."""
     items = _lex(tokenize(text), text)
     if not items:
-        raise UserError(f"Empty instruction {text!r}; try e.g. 'delete the red cube'. Known words: "
-                        f"{_lexicon_summary()}.")
+        raise UserError(f"Empty instruction {text!r}: {GRAMMAR_HINT}.")
     segments: list[list[Item]] = [[]]
     for item in items:
         if item.kind == "sep":

@@ -1,4 +1,4 @@
-"""Test-time agents (eval.rollout Policy protocol): the GPT acting on its history, with the plan z inferred once
+"""Test-time agents (envs.rollout Policy protocol): the GPT acting on its history, with the plan z inferred once
 per episode (LPT), a return-to-go that falls with each reward (DT), or nothing (BC)."""
 
 from __future__ import annotations

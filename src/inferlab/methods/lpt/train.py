@@ -13,7 +13,7 @@ import torch
 from inferlab.core.optim import guarded_step
 from inferlab.engine.task import TrainTask
 from inferlab.errors import UserError
-from inferlab.eval.rollout import rollout_episodes
+from inferlab.envs.rollout import rollout_episodes
 from inferlab.methods.lpt.config import LPTConfig
 from inferlab.methods.lpt.inference import infer_plan, parameter_loss, sample_posterior
 from inferlab.methods.lpt.model import LatentPlan, TrajectoryGPT

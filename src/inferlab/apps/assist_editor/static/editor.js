@@ -1,5 +1,7 @@
 // ASSIST editor page: talks to the JSON endpoints of server.py, no build step.
 // The image element #view has data-state="busy" while a request or a render is in flight and "ready" after.
+// Each view change shows a quarter-resolution frame first (a key press shows at once), then the full one; a newer
+// view change supersedes an older one's frames, which are then dropped (never left pending).
 "use strict";
 
 const params = new URLSearchParams(location.search);
@@ -8,19 +10,20 @@ const editor = {
   height: Number(params.get("h") || 240),
   mode: "rgb",
   state: null,      // last JSON state from the server
-  renders: 0,       // cache-busting counter for /render
-  pending: 0,       // requests in flight
+  renders: 0,       // number of the latest view change (older frames are dropped)
+  requests: 0,      // JSON requests in flight
+  loading: false,   // the latest view change's full-resolution frame is not shown yet
+  fit: params.get("fit") !== "0",  // scale the view to the window (fit=0: one screen pixel per rendered pixel)
 };
+const PREVIEW = 4;  // the first frame of each view change has 1/PREVIEW of the width and height
 const MOVE_STEP = 0.25, TURN_DEG = 15, SCALE_STEP = 1.1, ORBIT_DEG = 15, TILT_DEG = 10, ZOOM = 1.15;
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
 
-function busy() { editor.pending += 1; view.dataset.state = "busy"; }
-function idle() {
-  editor.pending -= 1;
-  if (editor.pending === 0 && view.complete) view.dataset.state = "ready";
-}
+function updateState() { view.dataset.state = editor.requests === 0 && !editor.loading ? "ready" : "busy"; }
+function busy() { editor.requests += 1; updateState(); }
+function idle() { editor.requests -= 1; updateState(); }
 
 function showMessage(text, isError) {
   $("message").textContent = text || "";
@@ -55,13 +58,30 @@ function showState(state) {
   if (state.message) showMessage(state.message, false);
 }
 
-function reloadImage() {
-  busy();
-  editor.renders += 1;
-  view.src = `/render?mode=${editor.mode}&w=${editor.width}&h=${editor.height}&n=${editor.renders}`;
+async function showFrame(n, factor) {  // false when a newer view change came first
+  const w = Math.max(1, Math.round(editor.width / factor)), h = Math.max(1, Math.round(editor.height / factor));
+  const response = await fetch(`/render?mode=${editor.mode}&w=${w}&h=${h}&n=${n}`);
+  if (!response.ok) throw new Error(`render failed (${response.status})`);
+  const blob = await response.blob();
+  if (n !== editor.renders) return false;
+  const old = view.src;
+  view.src = URL.createObjectURL(blob);
+  await view.decode();
+  if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+  return n === editor.renders;
 }
-view.addEventListener("load", idle);
-view.addEventListener("error", () => { showMessage("render failed", true); idle(); });
+
+async function reloadImage() {
+  const n = ++editor.renders;
+  editor.loading = true;
+  updateState();
+  try {
+    if (await showFrame(n, PREVIEW) && await showFrame(n, 1)) editor.loading = false;
+  } catch (err) {
+    if (n === editor.renders) { editor.loading = false; showMessage(err.message, true); }
+  }
+  updateState();
+}
 
 async function post(path, body) {
   busy();
@@ -162,6 +182,10 @@ $("zoom-out").addEventListener("click", () => orbit(0, 0, ZOOM));
   busy();
   view.width = editor.width;
   view.height = editor.height;
+  if (editor.fit) {  // as wide as the column, as tall as the window leaves room for
+    view.classList.add("fit");
+    view.style.maxWidth = `calc((100vh - 230px) * ${editor.width / editor.height})`;
+  }
   try {
     const response = await fetch("/scene");
     showState(await response.json());

@@ -8,7 +8,7 @@ import pytest
 
 from inferlab.envs.gridmaze import MAX_STEPS, GridMazeEnv
 from inferlab.errors import UserError
-from inferlab.eval.rollout import flat_observation, return_stats, rollout_episodes
+from inferlab.envs.rollout import flat_observation, return_stats, rollout_episodes
 
 
 class NoisyPlanner:
