@@ -16,3 +16,9 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):
     os.environ["INFERLAB_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True)
+def _progress_bars_on(monkeypatch):
+    """A test that runs the CLI in-process with --no-progress silences bars through the environment; undo it."""
+    monkeypatch.delenv("INFERLAB_NO_PROGRESS", raising=False)
