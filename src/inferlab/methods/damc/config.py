@@ -98,7 +98,7 @@ class OptimConfig:
 @dataclass(frozen=True)
 class EvalConfig:
     samples: int = 1000
-    """Generated samples per evaluation."""
+    """Generated samples per evaluation (official toy: test points of the posterior errors)."""
     anomaly_digit: int = 9
     """bench: the digit left out of training and scored as the anomaly."""
     anomaly_refine_steps: int = 5

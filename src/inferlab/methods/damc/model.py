@@ -22,8 +22,9 @@ from inferlab.methods.damc.config import DiffusionConfig
 
 
 class TimeEmbedding(nn.Module):
-    """lambda (B,) -> (B, dim): the official time input tau = arctan(exp(-lambda / 2)) / (pi / 2) (lambda clamped to
-    [-20, 20]; tau = u for the unclipped cosine schedule), a sinusoidal embedding of 1000 tau, then Linear-SiLU-Linear."""
+    """lambda (B,) -> (B, dim): the official time input tau = arctan(exp(-lambda / 2)) / (pi / 2) (lambda clamped
+    to [-20, 20]; tau = u for the unclipped cosine schedule), a sinusoidal embedding of 1000 tau, then
+    Linear-SiLU-Linear."""
 
     def __init__(self, dim: int):
         super().__init__()
@@ -77,7 +78,8 @@ class UNetDenoiser(nn.Module):
 
         down  d -> w/2 -> w -> w      (each output kept for the up path, then LeakyReLU 0.01)
         mid   w -> w
-        up    [h, w] -> w,  [h, w] -> w/2,  [h, w/2] -> D   (concatenate the matching down output, LeakyReLU 0.01, layer)
+        up    [h, w] -> w,  [h, w] -> w/2,  [h, w/2] -> D
+              (concatenate the matching down output, LeakyReLU 0.01, then the layer)
 
     The official nets use w = 64 nf with nf = 4 (128-256-256, up 512 -> 256 -> 128 -> nz).
     """

@@ -23,7 +23,7 @@ class DAMCTask(SamplingTask):
     2. z+ = K_post Langevin steps on -log p(x|z) - log p(z) from z0                 (the refined posterior);
     3. z- = K_prior Langevin steps on -log p(z) from [z0, N(0, I)]                   (prior negatives, 2B chains);
     4. `updates_per_step` DSM updates of q on (x, z+), x dropped with prob. p_uncond  (amortize the MCMC);
-    5. generator:  min_beta  mean |x - g_beta(z+)|^2   (official scale; optim.generator_loss=nll divides by 2 sigma_x^2);
+    5. generator:  min_beta  mean |x - g_beta(z+)|^2        (official scale; generator_loss=nll: / 2 sigma_x^2);
        prior:      min_alpha mean E_alpha(z+) - mean E_alpha(z-)                     (as in LEBM);
     6. every `target_every` iterations: theta_target <- rho theta + (1 - rho) theta_target.
 

@@ -72,7 +72,8 @@ class EMDStepConfig:
     """Remove eps_0 and the injected Langevin noise (as propagated through the chain) from the final eps."""
     init_logsnr: float = bounded(-2 * math.log(2.5), ge=-20.0, le=20.0)
     """lambda*: the log-SNR at which the student starts as the teacher's denoiser, g(z) = D(sigma* z; sigma*) with
-    sigma* = exp(-lambda* / 2) (EMD's parametrisation; lambda* = -6 is sigma* = 20.1). Default -1.83 = sigma* 2.5 (ours)."""
+    sigma* = exp(-lambda* / 2) (EMD's parametrisation; lambda* = -6 is sigma* = 20.1). Default -1.83 = sigma* 2.5
+    (ours)."""
     sigma_min: float = 0.02
     """Distillation noise levels: ln sigma ~ N(p_mean, p_std^2) clipped to [sigma_min, sigma_max]."""
     sigma_max: float = 10.0
