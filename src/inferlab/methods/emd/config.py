@@ -158,10 +158,12 @@ def paper() -> EMDConfig:
     (folder:/data/imagenet64).
     """
     return EMDConfig(
-        data=DataConfig(name="digits"),
-        teacher=TeacherConfig(net=NetConfig(hidden=1024, layers=6, sigma_data=0.5), conditional=True,
+        data=DataConfig(name="digits"),  # placeholder: point it at ImageNet-64
+        teacher=TeacherConfig(net=NetConfig(hidden=1024, layers=6, sigma_data=0.5),  # ours: MLP for the EDM U-Net
+                              conditional=True,
                               guidance=1.0,  # unverified
                               sampler="heun", sample_steps=40,  # unverified (EDM's ImageNet-64 sampler)
+                              # ours: the paper distils a pre-trained EDM teacher
                               train=TrainConfig(steps=100_000, batch_size=256, log_every=100, checkpoint_every=1000)),
         emd=EMDStepConfig(
             langevin_steps=8,  # unverified
