@@ -19,9 +19,14 @@ from inferlab.core.nets import build_decoder
 from inferlab.engine.config import bounded
 
 
+def squared_error(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
+    """|x - x_hat|^2 summed over all dimensions, per sample."""
+    return (x - x_hat).pow(2).flatten(1).sum(1)
+
+
 def gaussian_nll(x: torch.Tensor, x_hat: torch.Tensor, sigma: float) -> torch.Tensor:
     """-log N(x; x_hat, sigma^2 I) + const = |x - x_hat|^2 / (2 sigma^2), per sample."""
-    return (x - x_hat).pow(2).flatten(1).sum(1) / (2 * sigma**2)
+    return squared_error(x, x_hat) / (2 * sigma**2)
 
 
 class LatentVariableModel(nn.Module):
@@ -82,6 +87,8 @@ class LatentModelConfig:
     """Hidden units (mlp) or ngf (conv; the papers use 64 for SVHN)."""
     generator_layers: int = bounded(3, ge=1)
     """Linear layers of the mlp generator."""
+    generator_init: Literal["default", "xavier"] = "default"
+    """Weights of the conv generator's transposed convs: PyTorch's default init, or xavier_normal_ (official LEBM)."""
     energy_hidden: int = bounded(200, ge=1)
     """Hidden units of the energy MLP (the papers' ndf = 200)."""
     energy_layers: int = bounded(3, ge=1)
@@ -101,6 +108,7 @@ def build_latent_model(cfg: LatentModelConfig, data_shape: tuple[int, ...]) -> L
         prior = LatentEBMPrior(latent_dim=cfg.latent_dim, hidden=cfg.energy_hidden, layers=cfg.energy_layers,
                                sigma=cfg.prior_sigma, activation=cfg.energy_activation)
     generator = build_decoder(cfg.generator, latent_dim=cfg.latent_dim, data_shape=data_shape,
-                              width=cfg.generator_width, layers=cfg.generator_layers)
+                              width=cfg.generator_width, layers=cfg.generator_layers,
+                              xavier=cfg.generator_init == "xavier")
     return LatentVariableModel(generator=generator, prior=prior, latent_dim=cfg.latent_dim,
                                prior_sigma=cfg.prior_sigma, likelihood_sigma=cfg.likelihood_sigma)

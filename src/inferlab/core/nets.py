@@ -44,9 +44,12 @@ class ConvDecoder(nn.Module):
     """DCGAN-style decoder: z -> 4x4 by a transposed conv, then stride-2 transposed convs up to the image size.
 
     With width=ngf and a 32x32 output this is the generator of Pang et al. 2020 (ngf*8 -> ngf*4 -> ngf*2 -> C).
+    `xavier=True` draws every transposed-conv weight by xavier_normal_ (the official LEBM code); biases keep PyTorch's
+    default init either way.
     """
 
-    def __init__(self, *, latent_dim: int, image_shape: tuple[int, int, int], width: int, activation: str = "lrelu"):
+    def __init__(self, *, latent_dim: int, image_shape: tuple[int, int, int], width: int, activation: str = "lrelu",
+                 xavier: bool = False):
         super().__init__()
         c, h, w = image_shape
         if h != w or h < 8 or h & (h - 1):
@@ -58,18 +61,23 @@ class ConvDecoder(nn.Module):
             mods.append(nn.ConvTranspose2d(a, b, 4, 2, 1))
             mods.append(nn.Tanh() if i == ups - 1 else ACTIVATIONS[activation]())
         self.net = nn.Sequential(*mods)
+        if xavier:
+            for mod in mods:
+                if isinstance(mod, nn.ConvTranspose2d):
+                    nn.init.xavier_normal_(mod.weight)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(rearrange(z, "b d -> b d 1 1"))  # (B, C, H, W)
 
 
-def build_decoder(kind: str, *, latent_dim: int, data_shape: tuple[int, ...], width: int, layers: int) -> nn.Module:
-    """g: z -> x. kind "conv" is the DCGAN ConvDecoder (images only); "mlp" gives images a tanh output in [-1, 1]
-    and 2-D points a linear one."""
+def build_decoder(kind: str, *, latent_dim: int, data_shape: tuple[int, ...], width: int, layers: int,
+                  xavier: bool = False) -> nn.Module:
+    """g: z -> x. kind "conv" is the DCGAN ConvDecoder (images only; `xavier` as there); "mlp" gives images a tanh
+    output in [-1, 1] and 2-D points a linear one."""
     is_image = len(data_shape) == 3
     if kind == "conv":
         if not is_image:
             raise UserError(f"model.generator=conv needs image data (C, H, W); this data has shape {data_shape}. "
                             "Use model.generator=mlp.")
-        return ConvDecoder(latent_dim=latent_dim, image_shape=data_shape, width=width)
+        return ConvDecoder(latent_dim=latent_dim, image_shape=data_shape, width=width, xavier=xavier)
     return MLPDecoder(latent_dim=latent_dim, out_shape=data_shape, hidden=width, layers=layers, squash=is_image)

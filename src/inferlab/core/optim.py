@@ -7,16 +7,17 @@ import torch
 from inferlab.errors import DivergenceError
 
 
-def guarded_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: float, name: str) -> None:
+def guarded_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: float,
+                 name: str) -> torch.Tensor | None:
     """Backward + step; a non-finite loss stops training instead of corrupting the weights.
-    With clip > 0 the gradient norm of `params` is clipped to it first."""
+    With clip > 0 the gradient norm of `params` is clipped to it first, and the norm before clipping is returned."""
     if not torch.isfinite(loss):
         raise DivergenceError(name, f"is {float(loss.detach())}")
     opt.zero_grad(set_to_none=True)
     loss.backward()
-    if clip > 0:
-        torch.nn.utils.clip_grad_norm_(params, clip)
+    norm = torch.nn.utils.clip_grad_norm_(params, clip) if clip > 0 else None
     opt.step()
+    return norm
 
 
 @torch.no_grad()

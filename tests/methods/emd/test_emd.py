@@ -1,5 +1,6 @@
 """EMD: the K = 0 identity with Diff-Instruct, DSM reaching a closed-form score, noise cancellation, determinism."""
 
+import math
 from dataclasses import replace
 
 import torch
@@ -94,3 +95,15 @@ def test_distillation_is_deterministic_under_a_seed():
             task.train_step(task.data[:16], step)
         states.append(torch.cat([p.flatten() for p in task.generator.parameters()]))
     assert torch.equal(states[0], states[1])
+
+
+def test_student_starts_at_the_noise_level_of_its_log_snr():
+    cfg = tiny_toy()
+    teacher = build_denoiser(NetConfig(hidden=32, layers=2, embed_dim=8, sigma_data=1.0), (2,))
+    for logsnr, sigma in ((-6.0, 20.0855), (0.0, 1.0), (-2 * math.log(2.5), 2.5)):
+        task = EMDTask(replace(cfg, emd=replace(cfg.emd, init_logsnr=logsnr)), teacher, 0, (2,), None,
+                       torch.device("cpu"))
+        assert abs(task.generator.init_sigma - sigma) < 1e-4  # sigma* = exp(-lambda* / 2)
+        z = torch.randn(5, 2)
+        expected = teacher(task.generator.init_sigma * z, torch.full((5,), task.generator.init_sigma))
+        assert torch.allclose(task.generator(z), expected)  # g(z) = D(sigma* z; sigma*) at the start

@@ -13,7 +13,8 @@ from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
 from inferlab.errors import DivergenceError
 from inferlab.methods.lebm import make_task
-from inferlab.methods.lebm.config import tiny
+from inferlab.core.latent_model import build_latent_model
+from inferlab.methods.lebm.config import paper, tiny
 
 
 def _tiny(steps=6, **sampler):
@@ -78,3 +79,16 @@ def test_bench_reports_fd_for_both_and_the_overhead_ratio(tmp_path):
     assert lebm["overhead_ratio"] > 0 and lebm["seconds_per_iter"] > 0  # speeds are reported, not judged here
     assert {"toy_mmd", "toy_modes_covered", "toy_hq_ratio"} <= lebm.keys() & abp.keys()
     assert (tmp_path / "b" / "toy_samples.png").is_file()
+
+
+def test_paper_generator_draws_transposed_conv_weights_by_xavier_normal():
+    torch.manual_seed(0)
+    model = paper().model
+    for init, expect_xavier in (("xavier", True), ("default", False)):
+        convs = [m for m in build_latent_model(replace(model, generator_init=init), (3, 32, 32)).generator.modules()
+                 if isinstance(m, torch.nn.ConvTranspose2d)]
+        assert len(convs) == 4
+        for conv in convs:
+            fan_in, fan_out = torch.nn.init._calculate_fan_in_and_fan_out(conv.weight)
+            ratio = conv.weight.std().item() / (2.0 / (fan_in + fan_out)) ** 0.5
+            assert (abs(ratio - 1) < 0.05) == expect_xavier, (init, conv, ratio)

@@ -10,7 +10,8 @@ from inferlab.engine.distributed import DistContext
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.damc.bench import bench
 from inferlab.methods.damc.config import PRESETS, DAMCConfig
-from inferlab.methods.damc.toy import TOY_SPEC, load_toy
+from inferlab.methods.damc.official_toy import OfficialToyTask
+from inferlab.methods.damc.toy import OFFICIAL_TOY_SPEC, TOY_SPEC, load_toy
 from inferlab.methods.damc.train import DAMCTask
 from inferlab.methods.registry import MethodSpec
 
@@ -24,6 +25,8 @@ def load_train(cfg: DAMCConfig, seed: int) -> TensorDataset:
 
 def make_task(cfg: DAMCConfig, device: torch.device, dist_ctx: DistContext, seed: int,
               train: TensorDataset | None = None) -> DAMCTask:
+    if cfg.data.name == OFFICIAL_TOY_SPEC:
+        return OfficialToyTask(cfg, device, dist_ctx, seed)
     train = load_train(cfg, seed) if train is None else train
     return DAMCTask(cfg, train, SampleEvaluator(cfg.data.name, train, n=cfg.eval.samples, seed=seed), device, dist_ctx)
 

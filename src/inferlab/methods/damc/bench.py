@@ -25,7 +25,8 @@ from inferlab.eval.mmd import mmd_rbf
 from inferlab.eval.sample_metrics import SampleEvaluator
 from inferlab.methods.damc.config import DAMCConfig, tiny_toy
 from inferlab.methods.damc.metrics import anomaly_score, auprc, long_run_posterior, reconstruction_error
-from inferlab.methods.damc.toy import load_toy, toy_histogram
+from inferlab.methods.damc.official_toy import official_toy_bench
+from inferlab.methods.damc.toy import OFFICIAL_TOY_SPEC, load_toy, toy_histogram
 from inferlab.methods.damc.train import DAMCTask
 from inferlab.methods.lebm import config as lebm_config
 from inferlab.methods.lebm.train import LEBMTask
@@ -35,9 +36,12 @@ Infer = Callable[[torch.Tensor, str], torch.Tensor]
 
 
 def bench(cfg: DAMCConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
+    if cfg.data.name == OFFICIAL_TOY_SPEC:
+        return official_toy_bench(cfg, device, seed, out_dir)
     if cfg.data.name != "digits":
-        raise UserError(f"bench damc runs on data.name=digits (FD and held-out-digit anomaly detection); got "
-                        f"{cfg.data.name!r}. Train other data with `inferlab train damc`.")
+        raise UserError(f"bench damc runs on data.name=digits (FD and held-out-digit anomaly detection) or "
+                        f"{OFFICIAL_TOY_SPEC} (preset official_toy); got {cfg.data.name!r}. Train other data with "
+                        "`inferlab train damc`.")
     digit = cfg.eval.anomaly_digit
     train = load_digits("train", exclude_labels=[digit])
     toy_cfg = replace(tiny_toy(), train=replace(cfg.train, steps=min(cfg.eval.toy_steps, cfg.train.steps)))

@@ -9,6 +9,7 @@ from inferlab.core.latent_model import LatentModelConfig
 from inferlab.data.config import DataConfig
 from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
+from inferlab.methods.damc.toy import OFFICIAL_TOY_SPEC
 
 PAPER_MODEL = LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
                                 energy_activation="lrelu", likelihood_sigma=0.1)
@@ -27,10 +28,9 @@ class DiffusionConfig:
     """Log-SNR at u = 0 (cleanest)."""
     variance: Literal["large", "small"] = "large"
     """Ancestral noise: (1 - r) sigma_t^2 ("large", official) or the true posterior variance ("small")."""
-    width: int = bounded(256, ge=1)
-    """Hidden units of the denoiser (official: 128-256-256 with nf = 4)."""
-    blocks: int = bounded(3, ge=1)
-    """Residual concat-squash blocks in the denoiser."""
+    width: int = bounded(256, ge=2)
+    """w of the official U-shaped denoiser: down d -> w/2 -> w -> w, mid w, up 2w -> w -> w/2 -> nz (official nf = 4:
+    w = 64 nf = 256)."""
     time_dim: int = bounded(128, ge=2)
     """Size of the sinusoidal + MLP time embedding (official ntemb = 128)."""
     embed_dim: int = bounded(1024, ge=1)
@@ -85,6 +85,9 @@ class OptimConfig:
     """Adam / AdamW beta1 for all three nets."""
     grad_clip: float = bounded(100.0, ge=0)
     """Gradient-norm clip for each net (official: 100 on q, g and E); 0 = off."""
+    generator_loss: Literal["sum_squares", "nll"] = "sum_squares"
+    """sum_squares: batch mean of sum (x - g(z))^2, the official scale the clip at 100 was set for; nll: divided by
+    2 sigma_x^2 (LEBM's loss; x50 at sigma_x = 0.1, where the clip then bites at every step)."""
     lr_decay: float = bounded(0.99, gt=0, le=1)
     """Multiply every learning rate by this each `decay_every` iterations ..."""
     decay_every: int = bounded(1000, ge=1)
@@ -96,7 +99,7 @@ class OptimConfig:
 @dataclass(frozen=True)
 class EvalConfig:
     samples: int = bounded(1000, ge=2)
-    """Generated samples per evaluation."""
+    """Generated samples per evaluation (official toy: test points of the posterior errors)."""
     anomaly_digit: int = bounded(9, ge=0, le=9)
     """bench: the digit left out of training and scored as the anomaly."""
     anomaly_refine_steps: int = bounded(5, ge=0)
@@ -138,7 +141,7 @@ def tiny() -> DAMCConfig:
         data=DataConfig(name="digits"),
         model=LatentModelConfig(latent_dim=4, generator="mlp", generator_width=256, energy_hidden=128,
                           energy_activation="gelu", likelihood_sigma=0.3),
-        diffusion=DiffusionConfig(steps=20, width=128, blocks=2, time_dim=32, embed_dim=64, encoder="mlp",
+        diffusion=DiffusionConfig(steps=20, width=128, time_dim=32, embed_dim=64, encoder="mlp",
                                   encoder_width=128, updates_per_step=6, target_rho=0.1, target_every=1,
                                   evaluate_with_target=True),
         sampler=SamplerConfig(posterior_steps=20, prior_steps=60),
@@ -149,7 +152,8 @@ def tiny() -> DAMCConfig:
 
 
 def tiny_toy() -> DAMCConfig:
-    """The official toy: a pinwheel latent pushed through a fixed random MLP (see toy.py), 2-D latent."""
+    """The bench's toy: inferlab's 5-arm pinwheel latent pushed through a fixed random MLP (toy.py), 2-D latent.
+    Unlike the official toy, DAMC learns g and the energy prior here, so generated points can be compared."""
     base = tiny()
     return replace(
         base,
@@ -159,4 +163,23 @@ def tiny_toy() -> DAMCConfig:
     )
 
 
-PRESETS = {"tiny": tiny, "tiny_toy": tiny_toy, "paper": paper}
+def official_toy() -> DAMCConfig:
+    """The official toy (toy_example.py): posterior amortization alone. g is the toy's fixed generator G* (not
+    learned: generator_lr = 0), the prior is N(0, I), and every iteration sees the same 500 latents of a 2-arm
+    pinwheel with fresh observation noise, x = G*(z) + 0.25 eps. q is trained as in DAMC (50 posterior Langevin
+    steps of 0.1, 6 DSM updates per iteration) with the official toy's settings: nxemb = ntemb = 128, nf = 4,
+    100 diffusion steps, p_mask 0.1, AdamW weight decay 1e-2, EMA target rho 0.75 every 10 iterations."""
+    return DAMCConfig(
+        data=DataConfig(name=OFFICIAL_TOY_SPEC, n=500),
+        model=LatentModelConfig(prior="gaussian", latent_dim=2, generator="mlp", generator_width=128,
+                                generator_layers=4, likelihood_sigma=0.25),
+        diffusion=DiffusionConfig(steps=100, width=256, time_dim=128, embed_dim=128, encoder="mlp", encoder_width=128,
+                                  p_uncond=0.1, updates_per_step=6, target_rho=0.75, target_every=10),
+        sampler=SamplerConfig(posterior_steps=50, posterior_step_size=0.1),
+        optim=OptimConfig(generator_lr=0.0, amortizer_lr=2e-4, amortizer_weight_decay=1e-2),
+        train=TrainConfig(steps=100, batch_size=500, log_every=10, checkpoint_every=50, eval_every=0),
+        eval=EvalConfig(samples=5000, reference_steps=1000),
+    )
+
+
+PRESETS = {"tiny": tiny, "tiny_toy": tiny_toy, "official_toy": official_toy, "paper": paper}

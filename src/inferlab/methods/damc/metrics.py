@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from inferlab.core.latent_model import LatentVariableModel
+from inferlab.core.latent_model import LatentVariableModel, squared_error
 
 
 def reconstruction_error(model: LatentVariableModel, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     """|x - g(z)|^2 summed over dimensions, per sample (the official toy's "g_loss")."""
     with torch.no_grad():
-        return (x - model.generator(z)).pow(2).flatten(1).sum(1)
+        return squared_error(x, model.generator(z))
 
 
 def anomaly_score(model: LatentVariableModel, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -69,8 +70,10 @@ class EMDStepConfig:
     the 2-D grid EMD covered fewer modes than Diff-Instruct (README, Bench)."""
     noise_cancellation: bool = True
     """Remove eps_0 and the injected Langevin noise (as propagated through the chain) from the final eps."""
-    init_sigma: float = bounded(2.5, gt=0)
-    """sigma*: the student starts as the teacher's denoiser at this level, g(z) = D(sigma* z; sigma*)."""
+    init_logsnr: float = bounded(-2 * math.log(2.5), ge=-20.0, le=20.0)
+    """lambda*: the log-SNR at which the student starts as the teacher's denoiser, g(z) = D(sigma* z; sigma*) with
+    sigma* = exp(-lambda* / 2) (EMD's parametrisation; lambda* = -6 is sigma* = 20.1). Default -1.83 = sigma* 2.5
+    (ours)."""
     sigma_min: float = bounded(0.02, gt=0)
     """Distillation noise levels: ln sigma ~ N(p_mean, p_std^2) clipped to [sigma_min, sigma_max]."""
     sigma_max: float = bounded(10.0, gt=0)
@@ -150,19 +153,32 @@ def tiny_toy() -> EMDConfig:
 
 
 def paper() -> EMDConfig:
-    """ImageNet-64 settings as far as the paper states them (see README: values not given are marked there).
-
-    Point data.name at 64x64 labelled images (folder:/data/imagenet64); the MLP stands in for the EDM U-Net.
+    """ImageNet-64 settings. Every value marked `unverified` was not read from the paper's text (not available to
+    us) and is a guess; the MLP stands in for the EDM U-Net. Point data.name at 64x64 labelled images
+    (folder:/data/imagenet64).
     """
     return EMDConfig(
-        data=DataConfig(name="digits"),
-        teacher=TeacherConfig(net=NetConfig(hidden=1024, layers=6, sigma_data=0.5), conditional=True,
-                              guidance=1.0, sampler="heun", sample_steps=40,
+        data=DataConfig(name="digits"),  # placeholder: point it at ImageNet-64
+        teacher=TeacherConfig(net=NetConfig(hidden=1024, layers=6, sigma_data=0.5),  # ours: MLP for the EDM U-Net
+                              conditional=True,
+                              guidance=1.0,  # unverified
+                              sampler="heun", sample_steps=40,  # unverified (EDM's ImageNet-64 sampler)
+                              # ours: the paper distils a pre-trained EDM teacher
                               train=TrainConfig(steps=100_000, batch_size=256, log_every=100, checkpoint_every=1000)),
-        emd=EMDStepConfig(langevin_steps=8, eps_step=0.4**2, z_step=0.004**2, noise_cancellation=True,
-                          init_sigma=2.5, sigma_min=0.002, sigma_max=80.0, p_mean=-1.2, p_std=1.2, fake_updates=1),
-        optim=OptimConfig(generator_lr=2e-6, fake_lr=2e-6, beta1=0.0, grad_clip=0.0),
-        train=TrainConfig(steps=300_000, batch_size=128, log_every=100, checkpoint_every=1000, eval_every=10_000),
+        emd=EMDStepConfig(
+            langevin_steps=8,  # unverified
+            eps_step=0.4**2,  # unverified
+            z_step=0.004**2,  # unverified
+            noise_cancellation=True,
+            init_logsnr=-6.0,  # unverified (sigma* = 20.1)
+            sigma_min=0.002, sigma_max=80.0,  # unverified (EDM's range)
+            p_mean=-1.2, p_std=1.2,  # unverified (EDM's training distribution)
+            fake_updates=1,  # unverified
+        ),
+        optim=OptimConfig(generator_lr=2e-6, fake_lr=2e-6,  # unverified
+                          beta1=0.0, grad_clip=0.0),  # unverified
+        train=TrainConfig(steps=300_000, batch_size=128,  # unverified
+                          log_every=100, checkpoint_every=1000, eval_every=10_000),
         eval=EvalConfig(samples=50_000),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 
@@ -32,7 +33,8 @@ class EMDTask(SamplingTask):
         self.eval_samples = cfg.eval.samples
         self.data_shape = tuple(data_shape)
         self.data = torch.arange(max(cfg.train.batch_size, 1024))
-        self.generator = OneStepGenerator(teacher, cfg.emd.init_sigma).to(device).requires_grad_(True)
+        init_sigma = math.exp(-0.5 * cfg.emd.init_logsnr)  # sigma* of lambda* = -2 log sigma* (alpha = 1, VE form)
+        self.generator = OneStepGenerator(teacher, init_sigma).to(device).requires_grad_(True)
         self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
         self.fake = copy.deepcopy(teacher).to(device).requires_grad_(True)
         o = cfg.optim

@@ -87,8 +87,9 @@ def paper() -> LEBMConfig:
     """
     return LEBMConfig(
         data=DataConfig(name="shapes", n=50000),
-        model=LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, energy_hidden=200,
-                          energy_layers=3, energy_activation="gelu", prior_sigma=1.0, likelihood_sigma=0.3),
+        model=LatentModelConfig(latent_dim=100, generator="conv", generator_width=64, generator_init="xavier",
+                                energy_hidden=200, energy_layers=3, energy_activation="gelu", prior_sigma=1.0,
+                                likelihood_sigma=0.3),
         sampler=SamplerConfig(prior_steps=60, prior_step_size=0.4, posterior_steps=20, posterior_step_size=0.1),
         optim=OptimConfig(energy_lr=2e-5, generator_lr=1e-4, beta1=0.5, lr_decay=0.998, decay_every=733),
         train=TrainConfig(steps=147_000, batch_size=100, log_every=100, checkpoint_every=1000, eval_every=36_650),
