@@ -13,6 +13,7 @@ from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE
 from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.data.raven.splits import SPLIT_NAMES, split_part
+from inferlab.data.raven.xml import problem_xml
 from inferlab.errors import UserError
 
 ANSWER_STYLES = ("raven", "iraven")
@@ -55,7 +56,8 @@ def problem_seed(seed: int, config_name: str, index: int) -> np.random.Generator
 
 def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAGE_SIZE, answers: str = "raven",
                 seed: int = 0, progress: bool = True) -> list[Path]:
-    """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz (official 6/2/2 split by i)."""
+    """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz and .xml (official 6/2/2 split
+    by i)."""
     if n < 1:
         raise UserError(f"--n {n}: the number of problems per configuration must be at least 1.")
     if size < 16:
@@ -69,9 +71,10 @@ def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAG
             folder = Path(out) / name
             folder.mkdir(parents=True, exist_ok=True)
             for i in range(n):
-                problem = generate_problem(name, problem_seed(seed, name, i), answers)
+                rng = problem_seed(seed, name, i)
+                problem = generate_problem(name, rng, answers)
                 path = folder / f"RAVEN_{i}_{split_of(i)}.npz"
-                write_problem(path, problem_arrays(problem, size, answers))
+                write_problem(path, problem_arrays(problem, size, answers, rng), problem_xml(problem, answers))
                 paths.append(path)
                 bar.update(1)
     return paths
@@ -97,6 +100,6 @@ def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_
         folder = Path(out) / side.config
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"RAVEN_{i}_{part}.npz"
-        write_problem(path, problem_arrays(problem, size, answers))
+        write_problem(path, problem_arrays(problem, size, answers, rng), problem_xml(problem, answers))
         paths.append(path)
     return paths

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from inferlab.data.raven.generate import generate_problem
 from inferlab.data.raven.grammar import CONFIGURATIONS, MAX_SLOTS, Configuration
-from inferlab.data.raven.render import render_panels
+from inferlab.data.raven.render import divider, render_panels
 from inferlab.data.raven.splits import SPLITS, TRAIN
 
 ATTRS = ("Type", "Size", "Color")
@@ -78,12 +78,19 @@ def panel_labels(panels, n_total: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def slot_boxes(config: Configuration, size: int) -> list[tuple[int, int, int, int]]:
-    """(top, left, height, width) in pixels of every slot of every component, in component order."""
+    """(top, left, height, width) in pixels of every slot of every component, in component order. A box that starts
+    on the 1-px divider of Left_Right / Up_Down starts one pixel later (official crops: [:80] and [81:160])."""
+    line = divider(config.structure, size)
     boxes = []
     for layout in config.layouts:
         for row, col, h, w in layout.slots:
             top, left = round((row - h / 2) * size), round((col - w / 2) * size)
-            boxes.append((max(top, 0), max(left, 0), min(round(h * size), size), min(round(w * size), size)))
+            height, width = min(round(h * size), size), min(round(w * size), size)
+            if line is not None and line[0].start == top:
+                top, height = top + 1, height - 1
+            if line is not None and line[1].start == left:
+                left, width = left + 1, width - 1
+            boxes.append((max(top, 0), max(left, 0), height, width))
     return boxes
 
 
