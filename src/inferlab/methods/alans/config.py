@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
 
@@ -16,13 +17,18 @@ class DataConfig:
     crop_size: int = 24
     """Every position's crop is resized to crop_size x crop_size for the object CNN (official 32 at 160 px)."""
     panel_size: int = 64
-    """Whole panels are downsampled to panel_size for the CNN baseline and the figures."""
+    """Whole panels are downsampled to panel_size for the WReN and SCL baselines and the figures (tiny: 40 px, the
+    pixels of ALANS's four 20 px training crops)."""
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     variant: str = "alans"
-    """'alans' (object CNN + algebraic backend) or 'cnn' (the pure-neural PanelCNN baseline)."""
+    """'alans' (object CNN + algebraic backend) or a baseline (baselines.py): 'cnn' (per-slot crops, row MLP),
+    'wren' (WReN relation network on whole panels), 'scl' (Scattering Compositional Learner on whole panels)."""
+    answer: str = "mean"
+    """ALANS's answer objective before the cross-entropy (scoring.py): 'mean' (official --loss mean, its default:
+    -sum_op P(op) JSD(prediction, candidate)) or 'match' (ours: log of the rule-weighted value-match probability)."""
     channels: int = 16
     """Width of the first conv layers (object CNN and baseline alike)."""
     matrix_size: int = 3
@@ -52,7 +58,13 @@ class LossConfig:
 @dataclass(frozen=True)
 class OptimConfig:
     lr: float = 3e-3
-    """Adam learning rate (the official main.py default is 1e-4 at batch 32 for many epochs)."""
+    """Adam learning rate of ALANS (the official main.py default is 0.95e-4 at batch 32 for up to 200 epochs)."""
+    cnn_lr: float = bounded(3e-3, gt=0.0)
+    """Adam learning rate of the `cnn` baseline (tiny: chosen on an iid validation draw, see README)."""
+    wren_lr: float = bounded(1e-3, gt=0.0)
+    """Adam learning rate of the `wren` baseline (published: 1e-4 at batch 32 on 1.2M problems)."""
+    scl_lr: float = bounded(3e-3, gt=0.0)
+    """Adam learning rate of the `scl` baseline (official RAVEN run: 5e-3)."""
     weight_decay: float = 0.0
 
 
@@ -73,9 +85,10 @@ class ALANSConfig:
 
 
 def tiny() -> ALANSConfig:
-    """2x2-grid training problems rendered at 96 px, 20 px crops, a 12-channel object CNN, 2000 problems,
-    500 updates of 32 problems (8 epochs)."""
-    return ALANSConfig(data=DataConfig(train_problems=2000, crop_size=20), model=ModelConfig(channels=12),
+    """2x2-grid training problems rendered at 96 px, 20 px crops (40 px whole panels for WReN and SCL), 12-channel
+    CNNs, 2000 problems, 500 updates of 32 problems (8 epochs)."""
+    return ALANSConfig(data=DataConfig(train_problems=2000, crop_size=20, panel_size=40),
+                       model=ModelConfig(channels=12),
                        train=TrainConfig(steps=500, batch_size=32, log_every=50, checkpoint_every=100, eval_every=0))
 
 

@@ -126,8 +126,9 @@ def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], cro
 @lru_cache(maxsize=6)
 def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) -> dict:
     """`n` problems of `split` ('train' or a test split name), rendered at size x size: panels (n, 16, panel, panel)
-    uint8 (the whole panels, downsampled: the CNN baseline's input and the figures), crops (n, 16, n_slots, crop,
-    crop) uint8 (the object CNN's input), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
+    uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16, n_slots,
+    crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
+    centre column, height, width), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
     (rule_groups), target (n,), n_slots (per component), config (name). 8 context panels, then 8 candidates.
     Seeded per split; cached in-process (the ALANS and CNN variants of one bench share the draw)."""
     part = TRAIN if split == "train" else SPLITS[split]
@@ -150,6 +151,8 @@ def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) 
         exist[i], attrs[i] = panel_labels(drawn, len(boxes))
         groups[i] = rule_groups(prob.rules, prob.context, n_slots)
         target[i] = prob.target
-    return {"panels": panels, "crops": crops, "exist": torch.from_numpy(exist), "attrs": torch.from_numpy(attrs),
+    centres = [slot for layout in config.layouts for slot in layout.slots]
+    return {"panels": panels, "crops": crops, "boxes": torch.tensor(centres, dtype=torch.float32),
+            "exist": torch.from_numpy(exist), "attrs": torch.from_numpy(attrs),
             "groups": torch.from_numpy(groups), "target": torch.from_numpy(target), "n_slots": n_slots,
             "config": config.name}
