@@ -82,3 +82,13 @@ def test_unknown_answer_objective_is_a_user_error():
     cfg = tiny()
     with pytest.raises(UserError, match="model.answer='prob'.*mean, match"):
         ALANSTask(replace(cfg, model=replace(cfg.model, answer="prob")), torch.device("cpu"), seed=0)
+
+
+def test_paper_preset_model_runs_with_the_official_matrix_size():
+    from inferlab.methods.alans.config import paper
+    from inferlab.methods.alans.model import ALANS
+    m = paper().model
+    assert (m.matrix_size, m.shared_matrices, m.answer) == (2, True, "mean")
+    model = ALANS(4, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices, m.answer)
+    out = model(torch.rand(2, 16, 4, 1, 16, 16) * 2 - 1, (4,))
+    assert out["scores"].shape == (2, 8) and torch.isfinite(out["scores"]).all()

@@ -116,7 +116,7 @@ class ALANSTask(TrainTask):
 
     def sample(self, n: int) -> torch.Tensor:
         """ALANS: the generated (decoded, rendered) answers of the first n iid test problems, (n, 1, S, S) in
-        [-1, 1]; the CNN baseline cannot generate, so it returns the panels it chose."""
+        [-1, 1]; the baselines cannot generate, so they return the panels they chose."""
         s = self.tests["iid"]
         idx = torch.arange(n) % len(s["target"])
         pred = self.predict("iid")
