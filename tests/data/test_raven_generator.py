@@ -139,8 +139,8 @@ def test_context_blind_vote_is_at_chance_on_iraven_only():
         for config in CONFIG_NAMES:
             for arrays in _arrays(config, answers, 30, seed=4):
                 scores = vote_scores(arrays)
-                if answers == "iraven":
-                    assert (scores == scores[0]).all()  # every candidate looks equally typical
+                if answers == "iraven":  # every candidate looks (nearly) equally typical; Position-Number trees
+                    assert scores.max() - scores.min() <= 0.1 * scores.max()  # give each its own slot set
                 best = np.flatnonzero(scores == scores.max())
                 hits.append(int(rng.choice(best)) == int(arrays["target"]))
         accuracy[answers] = float(np.mean(hits))

@@ -34,9 +34,9 @@ def test_systematicity_files_hold_out_pairs_from_training_and_test_on_them(tmp_p
 def test_productivity_and_localism_change_the_configuration(tmp_path):
     write_raven_split(tmp_path / "p", "productivity", 10, size=24, seed=0, progress=False)
     write_raven_split(tmp_path / "l", "localism", 10, size=24, seed=0, progress=False)
-    assert sorted(p.name for p in (tmp_path / "p" / "distribute_nine").iterdir()) == ["RAVEN_8_test.npz",
-                                                                                    "RAVEN_9_test.npz"]
-    assert len(list((tmp_path / "p" / "distribute_four").iterdir())) == 8
+    assert sorted(p.name for p in (tmp_path / "p" / "distribute_nine").glob("*.npz")) == ["RAVEN_8_test.npz",
+                                                                                         "RAVEN_9_test.npz"]
+    assert len(list((tmp_path / "p" / "distribute_four").glob("*.npz"))) == 8
     with np.load(tmp_path / "p" / "distribute_nine" / "RAVEN_8_test.npz") as npz:
         assert npz["occupied"].shape == (16, 1, 9)
     with np.load(tmp_path / "l" / "left_center_single_right_center_single" / "RAVEN_9_test.npz") as npz:

@@ -3,6 +3,7 @@ the scene inference of the multi-object frontend, Number/Position operators on s
 
 import itertools
 
+import pytest
 import torch
 
 from inferlab.methods.alans.backend import (IntegerBackend, PositionBackend, expected_rep, induce_and_execute,
@@ -10,6 +11,7 @@ from inferlab.methods.alans.backend import (IntegerBackend, PositionBackend, exp
 from inferlab.methods.alans.data import ATTRS, N_VALUES
 from inferlab.methods.alans.model import ALANS
 from inferlab.methods.alans.perception import number_probs, shared_value_probs
+from inferlab.methods.alans.scoring import ANSWER_OBJECTIVES
 
 
 def _rand(*shape, seed=0):
@@ -104,8 +106,9 @@ def test_number_operators_recover_a_progression_of_counts():
     assert back.decode("Number", out["pred"])[0] == 2
 
 
-def test_component_scores_the_answer_of_a_number_progression_and_selects_the_number_branch():
-    model = ALANS(channels=4)
+@pytest.mark.parametrize("answer", ANSWER_OBJECTIVES)
+def test_component_scores_the_answer_of_a_number_progression_and_selects_the_number_branch(answer):
+    model = ALANS(channels=4, answer=answer)
     model.position.reg = model.ints.reg = 1e-6
     sets = [{0}, {1, 3}, {0, 2, 3}, {2}, {0, 3}, {0, 1, 2}, {3}, {1, 2}]  # counts 1,2,3 per row, random positions
     candidates = [{0, 1, 3}, {1}, {0, 1}, {0, 1, 2, 3}, {2}, {1, 3}, {0, 2}, {3}]  # only candidate 0 has 3 entities

@@ -12,6 +12,7 @@ from inferlab.data.raven.grammar import CONFIG_NAMES, CONFIGURATIONS, IMAGE_SIZE
 from inferlab.data.raven.io import problem_arrays, split_of, write_problem
 from inferlab.data.raven.problem import Problem, draw_matrix
 from inferlab.data.raven.splits import SPLIT_NAMES, split_part
+from inferlab.data.raven.xml import problem_xml
 from inferlab.engine.seed import check_seed
 from inferlab.errors import UserError
 from inferlab.progress import progress_bar
@@ -71,7 +72,8 @@ def _check_args(n: int, size: int, answers: str, seed: int) -> None:
 
 def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAGE_SIZE, answers: str = "raven",
                 seed: int = 0, progress: bool = True) -> list[Path]:
-    """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz (official 6/2/2 split by i)."""
+    """Write `n` problems per configuration as <out>/<config>/RAVEN_<i>_<split>.npz and .xml (official 6/2/2 split
+    by i)."""
     _check_args(n, size, answers, seed)
     for name in configs:
         if name not in CONFIGURATIONS:
@@ -82,9 +84,10 @@ def write_raven(out: str | Path, configs: list[str], n: int, *, size: int = IMAG
             folder = Path(out) / name
             folder.mkdir(parents=True, exist_ok=True)
             for i in range(n):
-                problem = generate_problem(name, problem_seed(seed, name, i), answers)
+                rng = problem_seed(seed, name, i)
+                problem = generate_problem(name, rng, answers)
                 path = folder / f"RAVEN_{i}_{split_of(i)}.npz"
-                write_problem(path, problem_arrays(problem, size, answers))
+                write_problem(path, problem_arrays(problem, size, answers, rng), problem_xml(problem, answers))
                 paths.append(path)
                 bar.update(1)
     return paths
@@ -107,6 +110,6 @@ def write_raven_split(out: str | Path, split: str, n: int, *, size: int = IMAGE_
         folder = Path(out) / side.config
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"RAVEN_{i}_{part}.npz"
-        write_problem(path, problem_arrays(problem, size, answers))
+        write_problem(path, problem_arrays(problem, size, answers, rng), problem_xml(problem, answers))
         paths.append(path)
     return paths

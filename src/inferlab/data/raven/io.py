@@ -1,6 +1,7 @@
 """Problem files in the official RAVEN .npz format, and a loader for official RAVEN / I-RAVEN folders.
 
 Official keys: `image` (16, H, W) uint8 (8 context panels, then 8 candidates), `target` (answer index),
+`predict` (the official heuristic solver's choice, solver.py),
 `meta_matrix` (8, 9) uint8 (one row per rule, columns META_TARGET_FORMAT), `meta_target` (9,) uint8
 (OR of the rows), `structure` (the serialised tree, strings), `meta_structure` (21,) uint8.
 Our generator adds ground truth: `rules` (C, 4, 3) int16 (per component and attribute group: rule index,
@@ -23,6 +24,7 @@ import torch
 from inferlab.data.raven.grammar import CONFIG_NAMES, MAX_SLOTS, META_STRUCTURE_FORMAT, META_TARGET_FORMAT
 from inferlab.data.raven.problem import Problem
 from inferlab.data.raven.render import render_panels
+from inferlab.data.raven.solver import solve
 from inferlab.errors import UserError
 
 OFFICIAL_KEYS = ("image", "target", "meta_matrix", "meta_target", "structure", "meta_structure")
@@ -44,8 +46,10 @@ def _meta_matrix(problem: Problem) -> np.ndarray:
     return matrix
 
 
-def problem_arrays(problem: Problem, size: int, answers: str) -> dict[str, np.ndarray]:
-    """Everything written for one problem: the official keys plus the ground truth (module docstring)."""
+def problem_arrays(problem: Problem, size: int, answers: str,
+                   solver_rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+    """Everything written for one problem: the official keys plus the ground truth (module docstring);
+    `solver_rng` breaks the solver's ties for `predict` (default: a generator seeded 0)."""
     panels = problem.context + problem.candidates
     n_comp = len(problem.config.layouts)
     occupied = np.zeros((16, n_comp, MAX_SLOTS), np.uint8)
@@ -59,6 +63,7 @@ def problem_arrays(problem: Problem, size: int, answers: str) -> dict[str, np.nd
     return {
         "image": render_panels(panels, problem.config, size),
         "target": np.int64(problem.target),
+        "predict": np.int64(solve(problem, solver_rng if solver_rng is not None else np.random.default_rng(0))),
         "meta_matrix": meta_matrix,
         "meta_target": np.bitwise_or.reduce(meta_matrix),
         "structure": np.array(tree),
@@ -72,9 +77,12 @@ def problem_arrays(problem: Problem, size: int, answers: str) -> dict[str, np.nd
     }
 
 
-def write_problem(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write one problem file (compressed; np.load reads it like the official uncompressed files)."""
+def write_problem(path: Path, arrays: dict[str, np.ndarray], xml: str | None = None) -> None:
+    """Write one problem file (compressed; np.load reads it like the official uncompressed files) and, given its
+    XML document (xml.problem_xml), the official RAVEN_<i>_<split>.xml beside it."""
     np.savez_compressed(path, **arrays)
+    if xml is not None:
+        path.with_suffix(".xml").write_text(xml)
 
 
 @dataclass(frozen=True)

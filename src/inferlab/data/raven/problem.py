@@ -74,13 +74,21 @@ def _attribute_maps(rule: Rule, layout: Layout, uniform: bool, rng: np.random.Ge
     return [[(level,) * n for level in row] for row in integer_rows(rule, lo, hi, rng)]
 
 
+def _angle_map(n: int, uniform: bool, rng: np.random.Generator) -> tuple[int, ...]:
+    """One row's angle levels per slot: noise, drawn when the row starts and kept along it (the official rules copy
+    entities from column to column); a uniform layout's entities are copies of one entity, so they share one."""
+    if uniform:
+        return (int(rng.integers(len(ANGLE_VALUES))),) * n
+    return tuple(int(v) for v in rng.integers(0, len(ANGLE_VALUES), size=n))
+
+
 def component_rows(rules: tuple[Rule, ...], layout: Layout, uniform: bool,
                    rng: np.random.Generator) -> list[list[Component]]:
-    """A 3x3 grid of one component's states obeying `rules`; angles are independent noise."""
+    """A 3x3 grid of one component's states obeying `rules`; angles are noise, one draw per row (`_angle_map`)."""
     slots = position_rows(rules[0], layout.n_slots, rng)
     maps = {r.attr: _attribute_maps(r, layout, uniform, rng) for r in rules[1:]}
-    return [[Component(slots[r][c], *(maps[a][r][c] for a in ENTITY_ATTRS),
-                       tuple(int(v) for v in rng.integers(0, len(ANGLE_VALUES), size=layout.n_slots)))
+    angles = [_angle_map(layout.n_slots, uniform, rng) for _ in range(3)]
+    return [[Component(slots[r][c], *(maps[a][r][c] for a in ENTITY_ATTRS), angles[r])
              for c in range(3)] for r in range(3)]
 
 

@@ -85,12 +85,22 @@ def rows_distribute(values: list, shift: int) -> list[list]:
 
 
 def integer_rows(rule: Rule, lo: int, hi: int, rng: np.random.Generator) -> list[list[int]]:
-    """Three rows of levels in [lo, hi] obeying `rule`; rows are drawn independently except for Distribute_Three."""
+    """Three rows of levels in [lo, hi] obeying `rule`; rows are drawn independently except for Distribute_Three.
+    Arithmetic draws its first operand uniformly over the values that start a valid row, then the second uniformly
+    given it (the official order: the row's first entity is sampled in the pruned range, then the second column)."""
     if rule.name == "Distribute_Three":
         values = [int(v) for v in rng.choice(np.arange(lo, hi + 1), size=3, replace=False)]
         return rows_distribute(values, int(rng.integers(1, 3)))
     rows = valid_rows(rule, lo, hi)
-    return [list(rows[int(rng.integers(len(rows)))]) for _ in range(3)]
+    if rule.name != "Arithmetic":
+        return [list(rows[int(rng.integers(len(rows)))]) for _ in range(3)]
+    firsts = sorted({t[0] for t in rows})
+    drawn = []
+    for _ in range(3):
+        first = firsts[int(rng.integers(len(firsts)))]
+        given = [t for t in rows if t[0] == first]
+        drawn.append(list(given[int(rng.integers(len(given)))]))
+    return drawn
 
 
 def random_slots(n_slots: int, count: int, rng: np.random.Generator) -> tuple[int, ...]:

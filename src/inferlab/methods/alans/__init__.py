@@ -1,4 +1,4 @@
-"""ALANS: ALgebra-Aware Neuro-Semi-Symbolic learner for RPMs (Zhang et al., ECCV 2022); baseline: a panel CNN."""
+"""ALANS: ALgebra-Aware Neuro-Semi-Symbolic learner for RPMs (Zhang et al., ECCV 2022); baselines: a crop CNN, WReN, SCL."""
 
 from __future__ import annotations
 
@@ -22,5 +22,5 @@ SPEC = MethodSpec(
     presets=PRESETS,
     make_task=make_task,
     bench=bench,
-    baselines=("cnn",),
+    baselines=("cnn", "wren", "scl"),
 )

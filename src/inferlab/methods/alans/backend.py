@@ -128,16 +128,16 @@ class IntegerBackend(nn.Module):
 
     def forward(self, attr: str, probs: torch.Tensor) -> dict[str, torch.Tensor]:
         """probs (B, 8, K) context value distributions -> op_probs (B, 5), value_probs (B, K) (the answer's value
-        distribution, mixed over operators), pred (B, d, d) (the likeliest operator's prediction), fit (B,) (the
-        smallest normalised residual)."""
+        distribution, mixed over operators), per_op (B, 5, K) (each operator's), pred (B, d, d) (the likeliest
+        operator's prediction), fit (B,) (the smallest normalised residual)."""
         space = self.space(attr)
         unit = unit_distance(space)
         residual, pred = induce_and_execute(expected_rep(probs, space), self.reg)
         op_probs = torch.softmax(-self.op_scale * residual / unit, dim=-1)
         per_op = torch.softmax(-self.scale * sq(pred[:, :, None] - space[None, None]) / unit, dim=-1)  # (B, 5, K)
         top = pred[torch.arange(pred.shape[0], device=pred.device), op_probs.argmax(-1)]
-        return {"op_probs": op_probs, "value_probs": (op_probs[..., None] * per_op).sum(1), "pred": top,
-                "fit": (residual / unit).min(-1).values}
+        return {"op_probs": op_probs, "value_probs": (op_probs[..., None] * per_op).sum(1), "per_op": per_op,
+                "pred": top, "fit": (residual / unit).min(-1).values}
 
     def decode(self, attr: str, rep: torch.Tensor) -> torch.Tensor:
         """Answer generation by isomorphism: the value whose M(k) is nearest to rep (..., d, d) -> (...,) index."""
@@ -171,7 +171,8 @@ class PositionBackend(nn.Module):
 
     def forward(self, exist: torch.Tensor) -> dict[str, torch.Tensor]:
         """exist (B, 8, n, 2) context per-slot exist distributions -> op_probs (B, 4), slot_probs (B, n, 2) (the
-        answer's per-slot exist distribution, mixed over operators), fit (B,) (smallest normalised residual)."""
+        answer's per-slot exist distribution, mixed over operators), per_op (B, 4, n, 2) (each operator's), fit (B,)
+        (smallest normalised residual)."""
         b, _, n, _ = exist.shape
         space, unit = self.logic, unit_distance(self.logic)
         t = expected_rep(exist, space)  # (B, 8, n, d, d)
@@ -196,5 +197,5 @@ class PositionBackend(nn.Module):
         residual, pred = torch.stack(res, 1), torch.stack(pred, 1)  # (B, 4), (B, 4, n, d, d)
         op_probs = torch.softmax(-self.op_scale * residual / unit, dim=-1)
         per_op = torch.softmax(-self.scale * sq(pred[..., None, :, :] - space) / unit, dim=-1)  # (B, 4, n, 2)
-        return {"op_probs": op_probs, "slot_probs": (op_probs[..., None, None] * per_op).sum(1),
+        return {"op_probs": op_probs, "slot_probs": (op_probs[..., None, None] * per_op).sum(1), "per_op": per_op,
                 "fit": (residual / unit).min(-1).values}

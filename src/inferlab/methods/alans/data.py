@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from inferlab.data.raven.generate import generate_problem
 from inferlab.data.raven.grammar import CONFIGURATIONS, MAX_SLOTS, Configuration
-from inferlab.data.raven.render import render_panels
+from inferlab.data.raven.render import divider, render_panels
 from inferlab.data.raven.splits import SPLITS, TRAIN
 
 ATTRS = ("Type", "Size", "Color")
@@ -78,12 +78,19 @@ def panel_labels(panels, n_total: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def slot_boxes(config: Configuration, size: int) -> list[tuple[int, int, int, int]]:
-    """(top, left, height, width) in pixels of every slot of every component, in component order."""
+    """(top, left, height, width) in pixels of every slot of every component, in component order. A box that starts
+    on the 1-px divider of Left_Right / Up_Down starts one pixel later (official crops: [:80] and [81:160])."""
+    line = divider(config.structure, size)
     boxes = []
     for layout in config.layouts:
         for row, col, h, w in layout.slots:
             top, left = round((row - h / 2) * size), round((col - w / 2) * size)
-            boxes.append((max(top, 0), max(left, 0), min(round(h * size), size), min(round(w * size), size)))
+            height, width = min(round(h * size), size), min(round(w * size), size)
+            if line is not None and line[0].start == top:
+                top, height = top + 1, height - 1
+            if line is not None and line[1].start == left:
+                left, width = left + 1, width - 1
+            boxes.append((max(top, 0), max(left, 0), height, width))
     return boxes
 
 
@@ -119,8 +126,9 @@ def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], cro
 @lru_cache(maxsize=6)
 def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) -> dict:
     """`n` problems of `split` ('train' or a test split name), rendered at size x size: panels (n, 16, panel, panel)
-    uint8 (the whole panels, downsampled: the CNN baseline's input and the figures), crops (n, 16, n_slots, crop,
-    crop) uint8 (the object CNN's input), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
+    uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16, n_slots,
+    crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
+    centre column, height, width), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
     (rule_groups), target (n,), n_slots (per component), config (name). 8 context panels, then 8 candidates.
     Seeded per split; cached in-process (the ALANS and CNN variants of one bench share the draw)."""
     part = TRAIN if split == "train" else SPLITS[split]
@@ -143,6 +151,8 @@ def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) 
         exist[i], attrs[i] = panel_labels(drawn, len(boxes))
         groups[i] = rule_groups(prob.rules, prob.context, n_slots)
         target[i] = prob.target
-    return {"panels": panels, "crops": crops, "exist": torch.from_numpy(exist), "attrs": torch.from_numpy(attrs),
+    centres = [slot for layout in config.layouts for slot in layout.slots]
+    return {"panels": panels, "crops": crops, "boxes": torch.tensor(centres, dtype=torch.float32),
+            "exist": torch.from_numpy(exist), "attrs": torch.from_numpy(attrs),
             "groups": torch.from_numpy(groups), "target": torch.from_numpy(target), "n_slots": n_slots,
             "config": config.name}

@@ -1,6 +1,6 @@
 """ALANS (Zhang, Xie, Jia, Wu, Zhu & Zhu, ECCV 2022): the object-CNN frontend (perception.py) and the algebraic
-backend (backend.py) wired per component, candidate scoring, and the pure-neural CNN baseline. Shapes: B problems,
-16 panels (8 context + 8 candidates), S slots over all components, K values."""
+backend (backend.py) wired per component and candidate scoring (scoring.py); the baselines are in baselines.py.
+Shapes: B problems, 16 panels (8 context + 8 candidates), S slots over all components, K values."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ import torch.nn as nn
 
 from inferlab.methods.alans.backend import IntegerBackend, PositionBackend
 from inferlab.methods.alans.data import ATTRS, N_VALUES
-from inferlab.methods.alans.perception import ObjectCNN, conv_stack, number_probs, shared_value_probs
+from inferlab.methods.alans.perception import ObjectCNN, number_probs, shared_value_probs
+from inferlab.methods.alans.scoring import match_probs, mean_divergence
 
 EPS = 1e-6
 
 
-def candidate_probs(pred: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
-    """P(answer = candidate c) proportional to sum_k P_pred(k) P_c(k), the probability that the candidate's
-    perceived value equals the predicted one: pred (B, K), candidates (B, 8, K) -> (B, 8)."""
-    match = (pred[:, None] * candidates).sum(-1) + EPS
-    return match / match.sum(-1, keepdim=True)
-
-
 class ALANS(nn.Module):
     def __init__(self, channels: int = 16, d: int = 3, reg: float = 1e-2, scale: float = 5.0,
-                 op_scale: float = 100.0, shared_matrices: bool = False):
+                 op_scale: float = 100.0, shared_matrices: bool = False, answer: str = "mean"):
         super().__init__()
-        self.op_scale = op_scale
+        self.op_scale, self.answer = op_scale, answer
         self.frontend = ObjectCNN(channels)
         self.ints = IntegerBackend(("Number", *ATTRS), d, reg, scale, op_scale, shared_matrices)
         self.position = PositionBackend(d, reg, scale, op_scale)
@@ -47,21 +41,27 @@ class ALANS(nn.Module):
 
     def component(self, exist: torch.Tensor, values: dict[str, torch.Tensor]) -> dict:
         """One component: exist (B, 16, n), values[attr] (B, 16, n, K) -> per attribute the backend's outputs and
-        `actions` (operator probabilities, then the 'inconsistent' action), `score` (B, 8).
+        `actions` (operator probabilities, then the 'inconsistent' action), `score` (B, 8) (scoring.py: the
+        official `mean` objective or our `match`).
 
         Type/Size/Color: the panel distribution is P(all entities share value k) (perception.shared_value_probs),
-        renormalised for reasoning; rule_prob = min over context panels of its mass, and an attribute whose
-        entities disagree scores every candidate 1/8 (official `get_action_probs` / `loss_prob`). With n > 1 slots
-        Number (counts, integer backend) and Position (slot-wise logic backend) are both induced; the one whose
-        operators fit better (softmax of -op_scale * smallest normalised residual) is used to score the layout."""
+        renormalised for reasoning; rule_prob = min over context panels of its mass; an attribute whose entities
+        disagree takes the 'inconsistent' action (official `get_action_probs`). With n > 1 slots Number (counts,
+        integer backend) and Position (slot-wise logic backend) are both induced; the one whose operators fit better
+        (softmax of -op_scale * smallest normalised residual) is used to score the layout."""
         out, score = {}, 0.0
         for a in ATTRS:
             shared = shared_value_probs(exist, values[a])  # (B, 16, K)
             consistency = shared.sum(-1)
             back = self.ints(a, shared[:, :8] / consistency[:, :8, None].clamp_min(EPS))
             rule_prob = consistency[:, :8].min(-1).values.clamp(0.0, 1.0)[:, None]  # (B, 1)
-            answer = candidate_probs(back["value_probs"], shared[:, 8:])
-            score = score + torch.log(rule_prob * answer + (1 - rule_prob) / 8)
+            if self.answer == "mean":
+                with_inconsistent = torch.cat([shared[:, 8:], (1 - consistency[:, 8:, None]).clamp_min(0)], -1)
+                per_op = torch.cat([back["per_op"], back["per_op"].new_zeros(*back["per_op"].shape[:2], 1)], -1)
+                score = score - mean_divergence(per_op, back["op_probs"] * rule_prob, with_inconsistent)
+            else:
+                answer = match_probs(back["value_probs"], shared[:, 8:])
+                score = score + torch.log(rule_prob * answer + (1 - rule_prob) / 8)
             back["actions"] = torch.cat([back["op_probs"] * rule_prob, 1 - rule_prob], -1)  # (B, 6)
             out[a] = back
         if exist.shape[-1] > 1:
@@ -69,11 +69,15 @@ class ALANS(nn.Module):
             pos = self.position(cells[:, :8])
             numbers = number_probs(exist, N_VALUES["Number"])  # (B, 16, 9)
             num = self.ints("Number", numbers[:, :8])
-            pos_ll = torch.log((pos["slot_probs"][:, None] * cells[:, 8:]).sum(-1) + EPS).sum(-1)  # (B, 8)
             select = torch.softmax(-self.op_scale * torch.stack([pos["fit"], num["fit"]], -1), -1)  # (B, 2)
-            layout = select[:, :1] * torch.softmax(pos_ll, -1) + select[:, 1:] * candidate_probs(
-                num["value_probs"], numbers[:, 8:])
-            score = score + torch.log(layout + EPS)
+            if self.answer == "mean":
+                score = score - mean_divergence(pos["per_op"], pos["op_probs"] * select[:, :1], cells[:, 8:]) \
+                    - mean_divergence(num["per_op"], num["op_probs"] * select[:, 1:], numbers[:, 8:])
+            else:
+                pos_ll = torch.log((pos["slot_probs"][:, None] * cells[:, 8:]).sum(-1) + EPS).sum(-1)  # (B, 8)
+                layout = select[:, :1] * torch.softmax(pos_ll, -1) + select[:, 1:] * match_probs(
+                    num["value_probs"], numbers[:, 8:])
+                score = score + torch.log(layout + EPS)
             num["actions"] = num["op_probs"]
             pos["actions"] = pos["op_probs"]
             out.update(Position=pos, Number=num, select=select)
@@ -97,22 +101,3 @@ class ALANS(nn.Module):
                 dec["by_position"] = use_position
             decoded.append(dec)
         return decoded
-
-
-class PanelCNN(nn.Module):
-    """Baseline: a CNN embeds every whole panel; an MLP scores each candidate's completed third row against the
-    first two rows (a WReN/CoPINet-style row-relation scorer, no symbolic structure)."""
-
-    def __init__(self, channels: int = 16, hidden: int = 64):
-        super().__init__()
-        self.body = conv_stack(channels, patch=4)
-        self.row = nn.Sequential(nn.Linear(6 * channels, hidden), nn.ReLU(), nn.Linear(hidden, hidden))
-        self.score = nn.Sequential(nn.Linear(3 * hidden, hidden), nn.ReLU(), nn.Linear(hidden, 1))
-
-    def forward(self, panels: torch.Tensor) -> dict:
-        b = panels.shape[0]
-        f = self.body(panels.flatten(0, 1)).view(b, 16, -1)  # (B, 16, F)
-        r1, r2 = self.row(f[:, 0:3].flatten(1)), self.row(f[:, 3:6].flatten(1))  # (B, H)
-        r3 = self.row(torch.cat([f[:, 6:8].flatten(1)[:, None].expand(-1, 8, -1), f[:, 8:]], -1))  # (B, 8, H)
-        x = torch.cat([r1[:, None].expand_as(r3), r2[:, None].expand_as(r3), r3], -1)
-        return {"scores": self.score(x).squeeze(-1)}  # (B, 8)

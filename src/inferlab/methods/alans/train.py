@@ -1,5 +1,6 @@
 """ALANS learning as a TrainTask: cross-entropy over the 8 candidates + auxiliary rule loss (+ the optional
-attribute loss, `loss.attr_weight`); the CNN baseline trains on the same batches with the cross-entropy alone."""
+attribute loss, `loss.attr_weight`); the baselines (cnn, wren, scl) train on the same batches with the
+cross-entropy alone."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from inferlab.errors import UserError
 from inferlab.methods.alans.config import ALANSConfig
 from inferlab.methods.alans.data import ATTRS, SPLIT_NAMES, make_split
 from inferlab.methods.alans.losses import attribute_loss, rule_loss
-from inferlab.methods.alans.model import ALANS, PanelCNN
+from inferlab.methods.alans.baselines import SCL, CropCNN, WReN
+from inferlab.methods.alans.model import ALANS
+from inferlab.methods.alans.scoring import ANSWER_OBJECTIVES
 
-VARIANTS = ("alans", "cnn")
+VARIANTS = ("alans", "cnn", "wren", "scl")
 
 
 def _to_float(images: torch.Tensor) -> torch.Tensor:
@@ -33,23 +36,34 @@ class ALANSTask(TrainTask):
     def __init__(self, cfg: ALANSConfig, device: torch.device, seed: int):
         if cfg.model.variant not in VARIANTS:
             raise UserError(f"model.variant={cfg.model.variant!r}: allowed: {', '.join(VARIANTS)}.")
+        if cfg.model.answer not in ANSWER_OBJECTIVES:
+            raise UserError(f"model.answer={cfg.model.answer!r}: allowed: {', '.join(ANSWER_OBJECTIVES)}.")
         self.cfg, self.device = cfg, device
         d = cfg.data
         sizes = (d.image_size, d.crop_size, d.panel_size)
         self.train_split = make_split("train", d.train_problems, *sizes, seed)
         self.tests = {s: make_split(s, cfg.eval.samples, *sizes, seed + 1) for s in SPLIT_NAMES}
         self.data = torch.arange(d.train_problems)
-        m = cfg.model
-        self.model = (ALANS(m.channels, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices)
-                      if m.variant == "alans" else PanelCNN(m.channels)).to(device)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.optim.lr, weight_decay=cfg.optim.weight_decay)
+        m, o = cfg.model, cfg.optim
+        self.model = {
+            "alans": lambda: ALANS(m.channels, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices, m.answer),
+            "cnn": lambda: CropCNN(m.channels),
+            "wren": lambda: WReN(m.channels, d.panel_size),
+            "scl": lambda: SCL(m.channels, d.panel_size),
+        }[m.variant]().to(device)
+        lr = {"alans": o.lr, "cnn": o.cnn_lr, "wren": o.wren_lr, "scl": o.scl_lr}[m.variant]
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=lr, weight_decay=o.weight_decay)
 
     def state_objects(self) -> dict:
         return {"model": self.model, "opt": self.opt}
 
     def _forward(self, split: dict, idx: torch.Tensor) -> dict:
-        if self.cfg.model.variant == "alans":  # per-position crops (B, 16, S, 1, c, c)
-            return self.model(_to_float(split["crops"][idx]).unsqueeze(3).to(self.device), split["n_slots"])
+        variant = self.cfg.model.variant
+        if variant in ("alans", "cnn"):  # per-position crops (B, 16, S, 1, c, c)
+            crops = _to_float(split["crops"][idx]).unsqueeze(3).to(self.device)
+            if variant == "cnn":
+                return self.model(crops, split["boxes"].to(self.device))
+            return self.model(crops, split["n_slots"])
         return self.model(_to_float(split["panels"][idx]).unsqueeze(2).to(self.device))  # whole panels
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
@@ -102,7 +116,7 @@ class ALANSTask(TrainTask):
 
     def sample(self, n: int) -> torch.Tensor:
         """ALANS: the generated (decoded, rendered) answers of the first n iid test problems, (n, 1, S, S) in
-        [-1, 1]; the CNN baseline cannot generate, so it returns the panels it chose."""
+        [-1, 1]; the baselines cannot generate, so they return the panels they chose."""
         s = self.tests["iid"]
         idx = torch.arange(n) % len(s["target"])
         pred = self.predict("iid")
