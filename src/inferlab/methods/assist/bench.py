@@ -182,7 +182,7 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
 
 
 def _editor_screenshot(scene_dir: Path, png: Path) -> Path | None:
-    """A2's editor page on the trained scene, when the editor and chromium are installed (else None)."""
+    """The editor's page on the trained scene, when the editor and chromium are installed (else None)."""
     try:
         from inferlab.apps.assist_editor.screenshot import capture_editor_screenshot
     except ImportError:
