@@ -3,6 +3,7 @@
 Both are scored on held-out views of the scene, then after a scripted edit sequence (delete, move, swap,
 duplicate, scale) against the generator's own render of the edited scene (the same edits applied to its
 primitives). The single field cannot edit: its edited scores compare its unchanged render with the edited truth.
+`boxes_only` is a panoptic reference row: what the given node boxes alone score, without any trained field.
 """
 
 from __future__ import annotations
@@ -162,13 +163,14 @@ def bench(cfg: ASSISTConfig, device: torch.device, seed: int, out_dir: Path) -> 
                          col_labels=["RGB", "depth", "panoptic"])]
     shot = _editor_screenshot(scene_dir, out_dir / "editor.png")
     figures += [shot] if shot else []
-    return {"metrics": results["assist"], "baselines": {"single_field": results["single_field"], "boxes_only": boxes},
+    return {"metrics": results["assist"],
+            "baselines": {"single_field": results["single_field"], "boxes_only": boxes},
             "figures": [str(f.relative_to(out_dir)) for f in figures],
             "notes": "Held-out views of the generated scene (psnr, ssim, object_psnr: PSNR over the true objects' "
                      f"pixels only; pixel colours are means of {cfg.scene.supersample}^2 rays per pixel; "
                      "object_depth_mae / ground_depth_mae: |depth| error on the true objects' / ground's pixels "
-                     "(the model's ground is the analytic plane z = 0 too: its error comes only from object nodes' stray "
-                     "density), "
+                     "(the model's ground is the analytic plane z = 0 too: its error comes only from object "
+                     "nodes' stray density), "
                      f"depth_mae: both, depths clipped at {max_depth:g}; panoptic_miou: instance-id IoU over all "
                      "views; panoptic_pq: panoptic quality with class ids scored), then the "
                      f"scripted edits {edits} checked against the generator's render of the same edited scene "
