@@ -20,5 +20,5 @@ SPEC = MethodSpec(
     presets=PRESETS,
     make_task=make_task,
     bench=bench,
-    baselines=("single_field",),
+    baselines=("single_field", "boxes_only"),
 )
