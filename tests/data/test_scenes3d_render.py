@@ -7,7 +7,7 @@ import pytest
 
 from inferlab.data.scenes3d import (
     Intrinsics, Scene, camera_rays, delete_object, duplicate_object, generate_scene, look_at, make_object,
-    move_object, project, render, ring_poses, scale_object, swap_objects,
+    move_object, project, render, render_supersampled, ring_poses, scale_object, swap_objects,
 )
 from inferlab.errors import UserError
 
@@ -112,3 +112,20 @@ def test_determinism_under_seed() -> None:
 def test_overcrowded_scene_is_a_user_error() -> None:
     with pytest.raises(UserError, match="Could place only"):
         generate_scene(np.random.default_rng(0), n_objects=30, extent=1.0)
+
+
+def test_supersampled_colour_is_the_mean_of_the_pixel_rays_and_labels_are_the_centre_rays() -> None:
+    scene, pose = _two_objects(), ring_poses(4)[0]
+    intr = Intrinsics.from_fov(16, 12, 50.0)
+    centre = render(scene, intr, pose)
+    assert np.array_equal(render_supersampled(scene, intr, pose, 1).rgb, centre.rgb)
+    out = render_supersampled(scene, intr, pose, 3)
+    assert np.array_equal(out.depth, centre.depth) and np.array_equal(out.instance, centre.instance)
+    # factor 3 is odd: each pixel's 3 x 3 grid holds its centre ray, so a pixel whose 9 rays are all one colour
+    # keeps the centre colour, and the mean over the image is the mean of the 3x finer render
+    fine = render(scene, Intrinsics(48, 36, intr.fx * 3, intr.fy * 3, intr.cx * 3, intr.cy * 3), pose)
+    blocks = fine.rgb.reshape(12, 3, 16, 3, 3)
+    uniform = np.ptp(blocks, axis=(1, 3)).max(-1) == 0
+    assert uniform.any() and (~uniform).any()
+    assert np.allclose(out.rgb[uniform], centre.rgb[uniform], atol=1e-6)
+    assert np.allclose(out.rgb, blocks.mean(axis=(1, 3)), atol=1e-6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inferlab.eval.image_quality import panoptic_miou, psnr, ssim
+from inferlab.eval.image_quality import panoptic_miou, panoptic_quality, psnr, ssim
 
 
 def test_psnr_known_values():
@@ -49,3 +49,17 @@ def test_panoptic_miou_by_hand():
     assert panoptic_miou(target, target) == 1.0
     hallucinated = np.where(target == 1, 7, target)  # id 1 missed, id 7 invented: two zero IoUs
     assert panoptic_miou(hallucinated, target) == pytest.approx(2 / 4)
+
+
+def test_panoptic_quality_by_hand():
+    t_inst = np.array([[[0, 0, 1, 1], [0, 0, 2, 2]]])
+    p_inst = np.array([[[0, 0, 1, 2], [0, 0, 2, 2]]])
+    # classes: background 0, instance 1 class 1, instance 2 class 2 (predicted with the same classes)
+    # class 0: one TP of IoU 1; class 1: IoU 1/2 is no match -> FP + FN, PQ 0; class 2: TP of IoU 2/3
+    assert panoptic_quality(p_inst, p_inst, t_inst, t_inst) == pytest.approx((1 + 0 + 2 / 3) / 3)
+    assert panoptic_quality(t_inst, t_inst, t_inst, t_inst) == 1.0
+    wrong_class = np.where(t_inst == 2, 1, t_inst)  # right masks, instance 2 labelled class 1
+    # class 0: 1; class 1: TP (IoU 1) + FP (instance 2 as class 1) -> 1 / 1.5; class 2: FN -> 0
+    assert panoptic_quality(t_inst, wrong_class, t_inst, t_inst) == pytest.approx((1 + 1 / 1.5 + 0) / 3)
+    with pytest.raises(ValueError, match="same shape"):
+        panoptic_quality(t_inst, t_inst, t_inst, t_inst[:, :1])

@@ -1,4 +1,4 @@
-"""Image quality of renders: PSNR, SSIM (Wang et al. 2004) and panoptic mIoU of instance-id maps."""
+"""Image quality of renders: PSNR, SSIM (Wang et al. 2004), panoptic mIoU and panoptic quality of instance maps."""
 
 from __future__ import annotations
 
@@ -60,3 +60,54 @@ def panoptic_miou(pred: np.ndarray, target: np.ndarray) -> float:
         p, t = pred == i, target == i
         ious.append((p & t).sum() / (p | t).sum())
     return float(np.mean(ious))
+
+
+def _segments(instance: np.ndarray, class_id: np.ndarray) -> dict[int, tuple[np.ndarray, int]]:
+    """id -> (pixel mask, class: the most frequent class id under the mask) of one view's instance map."""
+    out = {}
+    for i in np.unique(instance):
+        mask = instance == i
+        values, counts = np.unique(class_id[mask], return_counts=True)
+        out[int(i)] = (mask, int(values[np.argmax(counts)]))
+    return out
+
+
+def panoptic_quality(pred_instance: np.ndarray, pred_class: np.ndarray, true_instance: np.ndarray,
+                     true_class: np.ndarray) -> float:
+    """Panoptic quality (Kirillov et al. 2019) of (V, H, W) instance and class maps, the mean over classes of
+
+        PQ_c = sum_{(p, g) in TP_c} IoU(p, g) / (|TP_c| + |FP_c| / 2 + |FN_c| / 2),
+
+    where in each view a predicted segment p matches a true segment g (a true positive) when both have class c
+    and IoU(p, g) > 0.5 (a match is then unique); unmatched predicted segments are FP, unmatched true ones FN.
+    A segment is one instance id in one view; its class is the most frequent class id under it. Classes count
+    when they have a TP, FP or FN in any view; a background id is a segment like any other ("stuff" class).
+    """
+    pred_instance, pred_class = np.asarray(pred_instance), np.asarray(pred_class)
+    true_instance, true_class = np.asarray(true_instance), np.asarray(true_class)
+    if not pred_instance.shape == pred_class.shape == true_instance.shape == true_class.shape:
+        raise ValueError("panoptic_quality needs four maps of the same shape, got "
+                         f"{[a.shape for a in (pred_instance, pred_class, true_instance, true_class)]}")
+    iou_sum: dict[int, float] = {}
+    counts: dict[int, list[int]] = {}  # class -> [TP, FP, FN]
+    for p_inst, p_cls, t_inst, t_cls in zip(pred_instance, pred_class, true_instance, true_class):
+        pred, true = _segments(p_inst, p_cls), _segments(t_inst, t_cls)
+        matched_pred, matched_true = set(), set()
+        for g, (g_mask, g_cls) in true.items():
+            for p, (p_mask, p_cls_) in pred.items():
+                if p in matched_pred or p_cls_ != g_cls:
+                    continue
+                iou = (p_mask & g_mask).sum() / (p_mask | g_mask).sum()
+                if iou > 0.5:
+                    matched_pred.add(p)
+                    matched_true.add(g)
+                    iou_sum[g_cls] = iou_sum.get(g_cls, 0.0) + float(iou)
+                    counts.setdefault(g_cls, [0, 0, 0])[0] += 1
+                    break
+        for p, (_, c) in pred.items():
+            if p not in matched_pred:
+                counts.setdefault(c, [0, 0, 0])[1] += 1
+        for g, (_, c) in true.items():
+            if g not in matched_true:
+                counts.setdefault(c, [0, 0, 0])[2] += 1
+    return float(np.mean([iou_sum.get(c, 0.0) / (tp + fp / 2 + fn / 2) for c, (tp, fp, fn) in counts.items()]))

@@ -8,7 +8,7 @@ import pytest
 from inferlab.data.scenes3d import Intrinsics, look_at
 from inferlab.errors import UserError
 from inferlab.methods.assist.graph import PANOPTIC_CLASSES
-from inferlab.methods.assist.render import pick, render_frame
+from inferlab.methods.assist.render import box_labels, pick, render_frame
 
 INTR = Intrinsics.from_fov(32, 24, 40.0)
 FRONT = look_at(np.array([-1.0, -6.0, 0.5]), np.array([-1.0, 0.0, 0.5]))  # cube 1 straight ahead, at distance 5.5
@@ -38,3 +38,12 @@ def test_pick_returns_the_node_or_none(graph):
 def test_hidden_nodes_are_not_rendered(graph):
     hidden = graph.set_visible(1, False)
     assert render_frame(hidden, INTR, FRONT).instance[12, 16] == 0 and 1 in hidden.nodes
+
+
+def test_boxes_only_labels_equal_the_render_of_box_filling_fields(graph):
+    """The conftest nodes are opaque everywhere in their boxes, so the first box a ray enters is what it sees."""
+    instance, class_id = box_labels(graph, INTR, FRONT)
+    frame = render_frame(graph, INTR, FRONT)
+    assert np.array_equal(instance, frame.instance) and np.array_equal(class_id, frame.class_id)
+    assert instance[12, 16] == 1 and instance[0, 16] == 0
+    assert (box_labels(graph.delete(1), INTR, FRONT)[0] != 1).all()

@@ -13,11 +13,13 @@ from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
 from inferlab.errors import UserError
 from inferlab.methods.lpt import make_task
-from inferlab.methods.lpt.config import tiny, with_env
-from inferlab.methods.lpt.inference import action_nll, infer_plan, posterior_energy, sample_posterior
+from inferlab.methods.lpt.config import PAPER_ENV, PRESETS, tiny, with_env
+from inferlab.methods.lpt.inference import (
+    action_nll, infer_plan, parameter_loss, posterior_energy, sample_posterior,
+)
 from inferlab.methods.lpt.model import LatentPlan, TrajectoryGPT
 from inferlab.methods.lpt.train import EVAL_SEED
-from inferlab.methods.lpt.unet import ChannelNorm, conv1d_matmul
+from inferlab.methods.lpt.unet import ChannelNorm, SignalAttention, conv1d_matmul
 
 
 def small_plan(n_traj: int = 6, d_model: int = 16) -> LatentPlan:
@@ -90,6 +92,47 @@ def test_sliding_window_mask():
     cross = CausalTransformer(8, 1, 2, cross=True, dropout=0.0)
     with pytest.raises(ValueError, match="context"):
         cross(torch.randn(1, 3, 8))
+
+
+def test_self_attention_window_is_the_token_and_context_len_before_it():
+    """Official flash-attn window (context_len, 0): with context_len 2, the s_t token (index 2t) sees s_{t-1}
+    (index 2t - 2) but not a_{t-2} (index 2t - 3)."""
+    torch.manual_seed(0)
+    gpt = TrajectoryGPT(obs_dim=4, act_dim=3, discrete=True, conditioning="none", d_model=16, layers=1, heads=2,
+                        context_len=2, dropout=0.0)
+    batch = fixed_batch(True)
+    base = gpt(batch["states"], batch["actions"])[:, 3]
+    states = batch["states"].clone()
+    states[:, 2] += 1.0
+    assert not torch.allclose(gpt(states, batch["actions"])[:, 3], base)
+    actions = batch["actions"].clone()
+    actions[:, 1] = 1.0 - actions[:, 1]
+    assert torch.allclose(gpt(batch["states"], actions)[:, 3], base)
+
+
+def test_linear_attention_output_is_layer_normalised():
+    torch.manual_seed(0)
+    attn = SignalAttention(8, linear=True, dim_head=4)
+    x = torch.randn(2, 8, 16)
+    update = attn(x) - x  # official LinearAttention.to_out ends with a channel LayerNorm (gain 1 at init)
+    assert torch.allclose(update.mean(dim=1), torch.zeros(2, 16), atol=1e-5)
+    assert torch.allclose(update.pow(2).mean(dim=1), torch.ones(2, 16), atol=1e-2)  # eps 1e-5 in the norm
+
+
+def test_continuous_action_loss_is_the_element_mean():
+    batch = fixed_batch(False)
+    outputs = torch.zeros_like(batch["targets"])
+    loss = parameter_loss(outputs, batch, discrete=False)["action_loss"]
+    assert torch.allclose(loss, batch["targets"][batch["mask"]].pow(2).mean())
+
+
+def test_paper_presets_take_the_official_scale_and_targets():
+    assert PRESETS["paper_hopper"]().data.return_scale == 1000.0
+    assert PRESETS["paper_pointmaze_medium"]().data.return_scale == 100.0
+    assert PRESETS["paper_pointmaze_umaze"]().eval.target == 165.0
+    assert PRESETS["paper_pointmaze_medium"]().eval.target == 280.0
+    c4 = PRESETS["paper_connect_four"]().model
+    assert (c4.layers, c4.heads, c4.d_model, c4.context_len) == PAPER_ENV["pointmaze_umaze"][:4]
 
 
 @pytest.fixture(scope="module")

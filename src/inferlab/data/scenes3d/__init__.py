@@ -13,16 +13,16 @@ from inferlab.data.scenes3d.io import PosedImages, load_instance, load_transform
 from inferlab.data.scenes3d.primitives import (
     CLASS_NAMES, intersect_cone, intersect_cube, intersect_cylinder, intersect_sphere,
 )
-from inferlab.data.scenes3d.render import Render, render, render_rays
+from inferlab.data.scenes3d.render import Render, render, render_rays, render_supersampled
 from inferlab.data.scenes3d.scene import (
     PALETTE, Background, Scene, SceneObject, delete_object, duplicate_object, generate_scene, make_object,
     move_object, scale_object, swap_objects,
 )
 
 __all__ = [
-    "CLASS_NAMES", "PALETTE", "Background", "Intrinsics", "PosedImages", "Render", "Scene", "SceneObject",
+    "Background", "CLASS_NAMES", "Intrinsics", "PALETTE", "PosedImages", "Render", "Scene", "SceneObject",
     "camera_rays", "delete_object", "duplicate_object", "generate_scene", "hemisphere_poses", "intersect_cone",
     "intersect_cube", "intersect_cylinder", "intersect_sphere", "load_instance", "load_transforms", "look_at",
-    "make_object", "move_object", "project", "render", "render_rays", "ring_poses", "scale_object", "swap_objects",
-    "write_transforms",
+    "make_object", "move_object", "project", "render", "render_rays", "render_supersampled", "ring_poses",
+    "scale_object", "swap_objects", "write_transforms",
 ]

@@ -7,6 +7,8 @@ Outputs per pixel (all (H, W) or (H, W, 3) numpy arrays):
             not z-depth (z-depth = depth * |d_cam_z| with the camera-frame unit direction); inf for sky.
   instance  int32 instance id of the object hit, 0 for background (ground, walls, sky).
   class_id  int32 CLASS_NAMES index + 1 of the object hit, 0 for background.
+`render` casts one ray through each pixel centre (aliased: a far checkerboard is point-sampled);
+`render_supersampled` averages the colour of factor x factor rays per pixel, as a camera integrates over its pixel.
 """
 
 from __future__ import annotations
@@ -91,3 +93,17 @@ def render_rays(scene: Scene, origins: np.ndarray, dirs: np.ndarray) -> Render:
 def render(scene: Scene, intr: Intrinsics, c2w: np.ndarray) -> Render:
     """One view: rays through every pixel centre of `intr` from the camera pose `c2w` (see cameras.py)."""
     return render_rays(scene, *camera_rays(intr, c2w))
+
+
+def render_supersampled(scene: Scene, intr: Intrinsics, c2w: np.ndarray, factor: int) -> Render:
+    """One view whose pixel colour is the mean over a regular factor x factor grid of rays inside the pixel (a box
+    filter: C_pixel = (1 / factor^2) sum_{i, j} C(ray through (x + (i + 1/2) / factor, y + (j + 1/2) / factor))).
+    depth, instance and class_id stay those of the pixel-centre ray, as in `render`. factor 1 is `render`."""
+    centre = render(scene, intr, c2w)
+    if factor == 1:
+        return centre
+    fine_intr = Intrinsics(intr.width * factor, intr.height * factor, intr.fx * factor, intr.fy * factor,
+                           intr.cx * factor, intr.cy * factor)
+    fine = render(scene, fine_intr, c2w).rgb.reshape(intr.height, factor, intr.width, factor, 3)
+    return Render(rgb=fine.mean(axis=(1, 3)).astype(np.float32), depth=centre.depth, instance=centre.instance,
+                  class_id=centre.class_id)

@@ -18,6 +18,6 @@ def __getattr__(name: str):
     from inferlab.methods.registry import METHODS, MethodSpec
 
     spec = MethodSpec(name="assist", summary=METHODS["assist"].summary, config_cls=ASSISTConfig, presets=PRESETS,
-                      make_task=make_task, bench=bench, baselines=("single_field",))
+                      make_task=make_task, bench=bench, baselines=("single_field", "boxes_only"))
     globals()["SPEC"] = spec
     return spec

@@ -40,6 +40,10 @@ class SceneConfig:
     """Lowest camera elevation (degrees)."""
     elevation_max: float = bounded(60.0, ge=0, lt=90)
     """Highest camera elevation (degrees)."""
+    supersample: int = bounded(4, ge=1, le=16)
+    """A view's pixel colour is the mean of supersample x supersample rays inside the pixel (a camera integrates
+    over its pixel; scenes3d.render_supersampled); depth and instance ids are the pixel centre's. 1 = one ray
+    through the centre: far checkerboard ground is then point-sampled noise that no model can predict."""
 
     def __post_init__(self) -> None:
         _at_least("scene", self, 1, "n_objects", "train_views", "test_views")

@@ -12,7 +12,8 @@ import numpy as np
 import torch
 
 from inferlab.data.scenes3d import (
-    Intrinsics, Render, Scene, SceneObject, camera_rays, generate_scene, hemisphere_poses, look_at, render,
+    Intrinsics, Render, Scene, SceneObject, camera_rays, generate_scene, hemisphere_poses, look_at,
+    render_supersampled,
 )
 from inferlab.methods.assist.config import FieldConfig, SceneConfig
 from inferlab.methods.assist.fields import GroundSkyField, make_field
@@ -54,12 +55,13 @@ def ring_path(n: int, camera: dict) -> np.ndarray:
     return np.stack([look_at(eye, target) for eye in eyes])
 
 
-def rays_of_views(scene: Scene, intr: Intrinsics, poses: np.ndarray) -> torch.Tensor:
-    """(V H W, 10) float32 rows [origin, direction, true rgb, true instance id] of every pixel of every view."""
+def rays_of_views(scene: Scene, intr: Intrinsics, poses: np.ndarray, supersample: int = 1) -> torch.Tensor:
+    """(V H W, 10) float32 rows [origin, direction, true rgb, true instance id] of every pixel of every view (the
+    pixel-centre ray; rgb averaged over supersample x supersample rays in the pixel)."""
     rows = []
     for c2w in poses:
         o, d = camera_rays(intr, c2w)
-        gt = render(scene, intr, c2w)
+        gt = render_supersampled(scene, intr, c2w, supersample)
         rows.append(np.concatenate([o, d, gt.rgb, gt.instance[..., None]], axis=-1).reshape(-1, 10))
     return torch.from_numpy(np.concatenate(rows).astype(np.float32))
 
@@ -70,8 +72,8 @@ def make_scene_views(cfg: SceneConfig, seed: int) -> SceneViews:
     scene = generate_scene(rng, n_objects=cfg.n_objects, extent=cfg.extent)
     intr = Intrinsics.from_fov(cfg.image_size, cfg.image_size, cfg.fov_deg)
     train_poses, test_poses = view_poses(cfg, rng, cfg.train_views), view_poses(cfg, rng, cfg.test_views)
-    return SceneViews(scene, intr, train_poses, test_poses, rays_of_views(scene, intr, train_poses),
-                      [render(scene, intr, c2w) for c2w in test_poses])
+    return SceneViews(scene, intr, train_poses, test_poses, rays_of_views(scene, intr, train_poses, cfg.supersample),
+                      [render_supersampled(scene, intr, c2w, cfg.supersample) for c2w in test_poses])
 
 
 def object_field_spec(cfg: FieldConfig) -> dict:

@@ -155,6 +155,25 @@ def render_frame(graph: SceneGraph, intr: Intrinsics, c2w: np.ndarray, *, sample
                              samples_per_node=samples_per_node)
 
 
+def box_labels(graph: SceneGraph, intr: Intrinsics, c2w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The boxes-only panoptic predictor (a reference for what the given boxes alone explain): each pixel takes the
+    visible object node whose box its centre ray enters first, else the background. Returns (H, W) instance ids
+    and class ids, like a Frame's."""
+    origins, dirs = camera_rays(intr, np.asarray(c2w, dtype=np.float64))
+    o = torch.as_tensor(origins.reshape(-1, 3), dtype=torch.float64)
+    d = torch.as_tensor(dirs.reshape(-1, 3), dtype=torch.float64)
+    nearest = torch.full((len(o),), torch.inf, dtype=torch.float64)
+    instance = torch.full((len(o),), BACKGROUND_ID, dtype=torch.int64)
+    class_id = torch.full((len(o),), graph.background.class_id, dtype=torch.int64)
+    for node in graph.objects():
+        t_near, _, hit = ray_box_intersect(*_local_rays(node, o, d))
+        closer = hit & (t_near < nearest)
+        nearest = torch.where(closer, t_near, nearest)
+        instance[closer], class_id[closer] = node.node_id, node.class_id
+    shape = origins.shape[:-1]
+    return instance.reshape(shape).numpy(), class_id.reshape(shape).numpy()
+
+
 def pick(graph: SceneGraph, intr: Intrinsics, c2w: np.ndarray, x: int, y: int) -> int | None:
     """The object node id seen at pixel (x, y) (column, row), or None for the background."""
     if not (0 <= x < intr.width and 0 <= y < intr.height):

@@ -56,7 +56,9 @@ class ModelConfig:
     layers: int = bounded(3, ge=1)
     heads: int = bounded(1, ge=1)
     context_len: int = bounded(64, ge=0)
-    """Sliding self-attention window in tokens (official context_len / attn); 0 = the whole trajectory."""
+    """Sliding self-attention window (official context_len / attn): a token attends to itself and the context_len
+    tokens before it (flash-attn window (context_len, 0), as the official self-attention); 0 = the whole
+    trajectory."""
     dropout: float = bounded(0.1, ge=0, lt=1)
     n_latent: int = bounded(4, ge=1)
     """Latent plan tokens (official --latent)."""
@@ -141,29 +143,38 @@ def tiny() -> LPTConfig:
 
 
 # Official scripts/config.py ENV_CONFIG, keyed by our env names: layers, heads, hidden_size, context_len, lr.
+# gridmaze and connect_four have no official entry and take maze2d-umaze's.
 PAPER_ENV = {
-    "gridmaze": (1, 8, 128, 32, 1e-3),  # as maze2d-umaze
+    "gridmaze": (1, 8, 128, 32, 1e-3),
     "pointmaze_umaze": (1, 8, 128, 32, 1e-3),
     "pointmaze_medium": (3, 1, 192, 64, 1e-3),
-    "connect_four": (3, 1, 128, 32, 1e-3),  # Connect Four: no official config; the maze2d-umaze transformer
+    "connect_four": (1, 8, 128, 32, 1e-3),
     "hopper": (3, 1, 128, 64, 1e-4),
     "halfcheetah": (3, 1, 128, 32, 1e-4),
     "walker2d": (3, 1, 128, 64, 1e-4),
 }
 PAPER_MAX_LEN = {"gridmaze": 300, "pointmaze_umaze": 300, "pointmaze_medium": 600, "connect_four": 21,
                  "hopper": 1000, "halfcheetah": 1000, "walker2d": 1000}
+PAPER_RETURN_SCALE = {"gridmaze": 100.0, "pointmaze_umaze": 100.0, "pointmaze_medium": 100.0, "connect_four": 1.0,
+                      "hopper": 1000.0, "halfcheetah": 1000.0, "walker2d": 1000.0}
+"""Official `scale` (1000 locomotion, 100 maze2d); Connect Four's returns are in [-1, 1] (no official entry)."""
+PAPER_TARGET = {"pointmaze_umaze": 165.0, "pointmaze_medium": 280.0}
+"""Official maze2d env_targets; the other envs keep their default target (locomotion: the official env_targets
+already; gridmaze: the best return in the data; Connect Four: a win)."""
 
 
 def paper(env: str = "hopper") -> LPTConfig:
     """The official per-environment settings (scripts/config.py) for `env` (presets paper_<env>; plain `paper` is
-    hopper); the official 2000 epochs of batch 500 become train.steps (set it to your dataset's size)."""
+    hopper): transformer size, learning rate, max_len, return scale and target. The official 2000 epochs of batch
+    500 become train.steps (set it to your dataset's size)."""
     layers, heads, width, context, lr = PAPER_ENV[env]
     return LPTConfig(
-        data=DataConfig(env=env, episodes=1000, env_steps=1_000_000, max_len=PAPER_MAX_LEN[env]),
+        data=DataConfig(env=env, episodes=1000, env_steps=1_000_000, max_len=PAPER_MAX_LEN[env],
+                        return_scale=PAPER_RETURN_SCALE[env]),
         model=ModelConfig(d_model=width, layers=layers, heads=heads, context_len=context),
         optim=OptimConfig(lr=lr),
         train=TrainConfig(steps=100_000, batch_size=500, log_every=100, checkpoint_every=1000, eval_every=10_000),
-        eval=EvalConfig(samples=10, curve_points=6, curve_episodes=5))
+        eval=EvalConfig(samples=10, target=PAPER_TARGET.get(env, 0.0), curve_points=6, curve_episodes=5))
 
 
 def with_env(cfg: LPTConfig, env: str) -> LPTConfig:

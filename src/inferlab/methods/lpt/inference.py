@@ -73,10 +73,12 @@ def infer_plan(target: torch.Tensor, z0: torch.Tensor, plan: LatentPlan, *, step
 
 def parameter_loss(outputs: torch.Tensor, batch: dict[str, torch.Tensor], discrete: bool,
                    predicted_return: torch.Tensor | None = None, reward_weight: float = 0.0) -> dict[str, torch.Tensor]:
-    """Learning at fixed z: mean per-step action loss (cross-entropy or squared error) + reward_weight * mean
-    (y - r(z))^2 (official LPT.forward: loss_ap + reward_weight * loss_rp)."""
+    """Learning at fixed z: action loss + reward_weight * mean (y - r(z))^2 (official LPT.forward: loss_ap +
+    reward_weight * loss_rp). Continuous actions: loss_ap = mean over real steps and action dimensions of
+    (a_hat - a)^2 (the official element mean); discrete: mean cross-entropy per real step."""
     mask = batch["mask"]
-    action = action_nll(outputs, batch["targets"], mask, discrete).sum() / mask.sum()
+    elements = mask.sum() * (1 if discrete else outputs.shape[-1])
+    action = action_nll(outputs, batch["targets"], mask, discrete).sum() / elements
     out = {"action_loss": action, "loss": action}
     if predicted_return is not None:
         ret = (predicted_return - batch["returns"]).pow(2).mean()

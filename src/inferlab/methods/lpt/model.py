@@ -34,8 +34,9 @@ class TrajectoryGPT(nn.Module):
         if conditioning == "return":
             self.embed_return = nn.Linear(1, d_model)
         self.embed_ln = nn.LayerNorm(d_model)
+        # The official self-attention is flash-attn with window (context_len, 0): itself + context_len earlier keys.
         self.gpt = CausalTransformer(d_model, layers, heads, cross=conditioning == "latent", dropout=dropout,
-                                     window=context_len)
+                                     window=context_len + 1 if context_len > 0 else 0)
         self.predict_action = nn.Linear(d_model, act_dim)
 
     def forward(self, states: torch.Tensor, actions: torch.Tensor, *, returns_to_go: torch.Tensor | None = None,

@@ -74,14 +74,17 @@ class ChannelNorm(nn.Module):
 
 class SignalAttention(nn.Module):
     """Residual attention over the positions of a (B, C, L) signal: x + Attn(Norm(x)). `linear` uses the
-    efficient-attention form (softmax of q over features, of k over positions), else full softmax attention."""
+    efficient-attention form (softmax of q over features, of k over positions) and ends its output projection with
+    a channel LayerNorm (official LinearAttention.to_out = Conv1d + LayerNorm); else full softmax attention with a
+    plain output projection (official Attention)."""
 
     def __init__(self, channels: int, *, linear: bool, heads: int = 4, dim_head: int = 32):
         super().__init__()
         self.heads, self.linear, self.scale = heads, linear, dim_head ** -0.5
         self.norm = ChannelNorm(channels)
         self.to_qkv = Conv1d(channels, 3 * heads * dim_head, 1, bias=False)
-        self.to_out = Conv1d(heads * dim_head, channels, 1)
+        projection = Conv1d(heads * dim_head, channels, 1)
+        self.to_out = nn.Sequential(projection, ChannelNorm(channels)) if linear else projection
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         q, k, v = rearrange(self.to_qkv(self.norm(x)), "b (three h d) n -> three b h d n", three=3, h=self.heads)
