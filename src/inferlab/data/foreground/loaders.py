@@ -25,7 +25,8 @@ SELECTION_FILES = {"dogs": ("data_tr_sel.npy", "data_te_sel.npy"),
 
 
 def _open(path: Path, mode: str, box: tuple[int, int, int, int] | None, size: int) -> np.ndarray:
-    """Pixels of `path` converted to `mode`, cropped to `box` (x1, y1, x2, y2) and resized to size x size."""
+    """Pixels of `path` converted to `mode`, cropped to `box` (x1, y1, x2, y2) and resized to size x size
+    (size 0: no resize)."""
     if not path.is_file():
         raise UserError(f"Missing file {path}; the dataset's index lists it.")
     try:
@@ -33,7 +34,8 @@ def _open(path: Path, mode: str, box: tuple[int, int, int, int] | None, size: in
             im = im.convert(mode)
             if box is not None:
                 im = im.crop(box)
-            im = im.resize((size, size), Image.Resampling.BILINEAR)  # PIL uses nearest for mode "1"
+            if size:
+                im = im.resize((size, size), Image.Resampling.BILINEAR)  # PIL uses nearest for mode "1"
             return np.asarray(im)
     except (OSError, ValueError, Image.DecompressionBombError) as err:
         raise UserError(f"Cannot read image {path}: {err}. Replace or remove it.") from None
@@ -93,10 +95,7 @@ def load_cub(root: str | Path, split: str, size: int) -> ForegroundData:
             continue
         key = rel.rsplit(".", 1)[0]
         image_path = root / "images" / f"{key}.jpg"
-        if not image_path.is_file():
-            raise UserError(f"Missing file {image_path}; images.txt lists it.")
-        with Image.open(image_path) as im:
-            width, height = im.size
+        height, width = _open(image_path, "RGB", None, 0).shape[:2]
         box = cub_crop(boxes[i], width, height)
         images.append(_open(image_path, "RGB", box, size))
         masks.append(_open(root / "segmentations" / f"{key}.png", "1", box, size))
