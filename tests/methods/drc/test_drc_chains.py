@@ -1,6 +1,5 @@
 """Persistent per-image chains: updated only for the batch, saved in checkpoints, bit-identical after kill -9."""
 
-import json
 import os
 import signal
 import subprocess
@@ -10,7 +9,7 @@ from dataclasses import replace
 
 import torch
 
-from cli_helpers import run_cli
+from cli_helpers import logged_step, run_cli
 from inferlab.engine.checkpoint import load_checkpoint
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
@@ -51,14 +50,6 @@ def _state(run_dir):
     return state["step"], {f"{part}.{k}": v for part in ("model", "chains") for k, v in state["objects"][part].items()}
 
 
-def _logged_step(run_dir) -> int:
-    path = run_dir / "metrics.jsonl"
-    if not path.exists():
-        return 0
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
-    return max((r["step"] for r in rows), default=0)
-
-
 def test_sigkill_then_resume_continues_every_chain_bit_identically(tmp_path):
     args = ["train", "drc", "--preset", "tiny", "--no-progress", "--seed", "2", "--set", *SMALL, "train.steps=16",
             "train.checkpoint_every=2", "train.log_every=2"]
@@ -67,7 +58,7 @@ def test_sigkill_then_resume_continues_every_chain_bit_identically(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "inferlab", *args, "--out", str(killed)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     deadline = time.time() + 200
-    while _logged_step(killed) < 4 and time.time() < deadline and proc.poll() is None:
+    while logged_step(killed) < 4 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"

@@ -107,7 +107,8 @@ def load_resized_pairs(root: str | Path, kind: str, split: str, size: int) -> Fo
     data_mrcnn/<split>/resized/<token>_resized.png and masks <token>_maskresized.png."""
     root = _require(root, "directory", f"{kind} folder")
     if kind not in SELECTION_FILES or split not in ("train", "test"):
-        raise UserError(f"Resized-pairs data {kind!r}/{split!r}: kinds {', '.join(SELECTION_FILES)}, splits train, test.")
+        raise UserError(f"Resized-pairs data {kind!r}/{split!r}: kinds {', '.join(SELECTION_FILES)}; "
+                        "splits train, test.")
     selection = root / SELECTION_FILES[kind][split == "test"]
     _require(selection, "file", "Selection file")
     try:

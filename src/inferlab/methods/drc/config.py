@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from inferlab.engine.config import bounded
@@ -125,12 +125,13 @@ def tiny() -> DRCConfig:
 
 
 def _official(name: str, zf: int, zb: int, zs: int, infer_steps: int, n_train: int = 2000) -> DRCConfig:
-    """The settings every official config shares (128 px, batch 48, K0 60 / K1 40, delta 0.4 / 0.1, sigma 0.25)."""
+    """The settings every official config shares (128 px, batch 48, K0 60 / K1 40, delta 0.4 / 0.1, sigma 0.25,
+    MAX_ITERS 2e6, a checkpoint every 300 iterations)."""
     return DRCConfig(
         data=DataConfig(name=name, image_size=128, n_train=n_train, n_test=1000, n_unseen=1000, max_objects=4),
         model=ModelConfig(zf_dim=zf, zb_dim=zb, zs_dim=zs),
         sampler=SamplerConfig(infer_steps=infer_steps),
-        train=TrainConfig(steps=200_000, batch_size=48, log_every=100, checkpoint_every=300, eval_every=10_000),
+        train=TrainConfig(steps=2_000_000, batch_size=48, log_every=100, checkpoint_every=300, eval_every=10_000),
         eval=EvalConfig(samples=1000, batch_size=48),
     )
 
@@ -152,8 +153,7 @@ def paper_car() -> DRCConfig:
 
 def paper_textured() -> DRCConfig:
     """config_gallery/textured.yml (20000 images; official INFER_TEST 5000), on our generated textured sprites."""
-    base = _official("textured", 256, 4, 1024, 5000, n_train=20_000)
-    return replace(base, data=replace(base.data, max_objects=4))
+    return _official("textured", 256, 4, 1024, 5000, n_train=20_000)
 
 
 PRESETS = {"tiny": tiny, "paper": paper_cub, "paper_cub": paper_cub, "paper_dog": paper_dog,

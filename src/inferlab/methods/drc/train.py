@@ -11,6 +11,7 @@ With model.prior=gaussian, E = 0: no prior chains, no pseudo-label terms, no EBM
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import torch
@@ -41,8 +42,8 @@ class DRCTask(TrainTask):
         self.model = DRCModel(cfg.model, train.images.shape[-1]).to(device)
         self.chains = PersistentChains(len(train), self.model.latent_dim).to(device)
         o = cfg.optim
-        gen_params = [p for m in self.model.generators() for p in m.parameters()]
-        self.gen_opt = torch.optim.Adam(gen_params, lr=o.lr, betas=(o.beta1, o.beta2))
+        self.gen_params = [p for m in self.model.generators() for p in m.parameters()]
+        self.gen_opt = torch.optim.Adam(self.gen_params, lr=o.lr, betas=(o.beta1, o.beta2))
         self.objects = {"model": self.model, "chains": self.chains, "gen_opt": self.gen_opt}
         if self.model.ebm is not None:
             self.ebm_opt = torch.optim.Adam(self.model.ebm.parameters(), lr=o.lr * o.ebm_lr_ratio,
@@ -89,8 +90,7 @@ class DRCTask(TrainTask):
             gen_loss = gen_loss + o.label_weight * (h_f + h_b)
             ebm_loss = contrastive_prior_loss(*energies.chunk(2))
             logs.update(h_f=h_f.item(), h_b=h_b.item(), ebm_loss=ebm_loss.item())
-        guarded_step(self.gen_opt, gen_loss, [p for g in self.gen_opt.param_groups for p in g["params"]], 0.0,
-                     "generator loss")
+        guarded_step(self.gen_opt, gen_loss, self.gen_params, 0.0, "generator loss")
         if self.model.ebm is not None:
             guarded_step(self.ebm_opt, ebm_loss, self.model.ebm.parameters(), 0.0, "EBM loss")
         with torch.no_grad():
@@ -106,9 +106,9 @@ class DRCTask(TrainTask):
             x = x.to(self.device)
             z = self.infer(x, torch.randn(x.shape[0], self.model.latent_dim, device=self.device),
                            self.cfg.sampler.infer_steps)
-            parts.append(self.model(z))
-        return Composition(**{k: None if getattr(parts[0], k) is None else torch.cat([getattr(p, k) for p in parts])
-                              for k in Composition.__dataclass_fields__})
+            parts.append(self.model(z, with_logits=False))
+        return Composition(**{f.name: None if getattr(parts[0], f.name) is None
+                              else torch.cat([getattr(p, f.name) for p in parts]) for f in fields(Composition)})
 
     def evaluate(self) -> dict[str, float]:
         self.model.eval()
@@ -123,8 +123,9 @@ class DRCTask(TrainTask):
                             f"recon_mse{suffix}": float((out.image - images.to(self.device)).square().mean())})
             if split == "test":
                 k = min(FIGURE_IMAGES, n)
-                self.last_eval = (images[:k], masks[:k], Composition(
-                    **{f: None if getattr(out, f) is None else getattr(out, f)[:k] for f in Composition.__dataclass_fields__}))
+                head = {f.name: getattr(out, f.name) for f in fields(Composition)}
+                self.last_eval = (images[:k], masks[:k],
+                                  Composition(**{name: None if v is None else v[:k] for name, v in head.items()}))
         self.model.train()
         metrics["score"] = -metrics.get("iou", 0.0)
         return metrics
@@ -137,7 +138,7 @@ class DRCTask(TrainTask):
         if self.model.ebm is not None:
             s = self.cfg.sampler
             z = self._langevin(self.model.prior_energy, z, s.prior_steps, s.prior_step_size, "prior Langevin")
-        image = self.model(z).image
+        image = self.model(z, with_logits=False).image
         self.model.train()
         return image
 
@@ -146,6 +147,10 @@ class DRCTask(TrainTask):
         if self.last_eval is None:
             return
         images, masks, out = self.last_eval
-        to_rgb = lambda m: (m * 2 - 1).expand(-1, 3, -1, -1)  # noqa: E731
-        rows = [images.to(self.device), to_rgb(masks), to_rgb(out.pi_f), out.fg, out.bg_warped, out.image]
+        rows = [images.to(self.device), _mask_rgb(masks), _mask_rgb(out.pi_f), out.fg, out.bg_warped, out.image]
         save_image_grid(torch.cat(rows), folder / f"segmentation_{step:06d}.png", nrow=images.shape[0])
+
+
+def _mask_rgb(mask: torch.Tensor) -> torch.Tensor:
+    """(N, 1, H, W) in [0, 1] -> grey RGB in [-1, 1] for image grids."""
+    return (mask * 2 - 1).expand(-1, 3, -1, -1)
