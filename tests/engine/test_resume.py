@@ -9,7 +9,7 @@ import time
 
 import torch
 
-from cli_helpers import run_cli
+from cli_helpers import logged_step, run_cli
 
 ARGS = ["train", "lebm", "--preset", "tiny", "--no-progress", "--seed", "3", "--set", "train.steps=120",
         "train.checkpoint_every=10", "train.log_every=10", "eval.samples=200"]
@@ -21,14 +21,6 @@ def _weights(run_dir):
                            for k, v in state["objects"][part].items()}
 
 
-def _logged_step(run_dir) -> int:
-    path = run_dir / "metrics.jsonl"
-    if not path.exists():
-        return 0
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
-    return max((r["step"] for r in rows), default=0)
-
-
 def test_sigkill_then_resume_is_bit_identical(tmp_path):
     run_cli(*ARGS, "--out", str(tmp_path / "whole"), check=True)
 
@@ -36,7 +28,7 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "inferlab", *ARGS, "--out", str(killed)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     deadline = time.time() + 900
-    while _logged_step(killed) < 30 and time.time() < deadline and proc.poll() is None:
+    while logged_step(killed) < 30 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
@@ -62,7 +54,7 @@ def test_sigint_checkpoints_the_step_it_finished_and_resume_is_bit_identical(tmp
     proc = subprocess.Popen([sys.executable, "-m", "inferlab", *args, "--out", str(stopped)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     deadline = time.time() + 900
-    while _logged_step(stopped) < 10 and time.time() < deadline and proc.poll() is None:
+    while logged_step(stopped) < 10 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=900)

@@ -52,6 +52,9 @@ METHODS = {
                       ("tiny", "paper", "paper_gridmaze", "paper_pointmaze_umaze", "paper_pointmaze_medium",
                        "paper_connect_four", "paper_hopper", "paper_halfcheetah", "paper_walker2d"),
                       ("maze_return", True)),
+    "drc": MethodInfo("inferlab.methods.drc", "unsupervised foreground extraction: EBM-prior fg/bg experts, pixel "
+                      "re-assignment, EM with Langevin (Yu et al. 2021)",
+                      ("tiny", "paper", "paper_cub", "paper_dog", "paper_car", "paper_textured"), ("iou", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 
