@@ -15,6 +15,7 @@ METHOD_MODULES = {
     "alans": "inferlab.methods.alans",
     "assist": "inferlab.methods.assist",
     "lpt": "inferlab.methods.lpt",
+    "ldebm": "inferlab.methods.ldebm",
 }
 
 
