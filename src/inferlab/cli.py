@@ -274,13 +274,12 @@ def cmd_sample(args) -> int:
     import torch
 
     from inferlab.errors import UserError
-    from inferlab.eval.sample_metrics import save_samples
 
     if args.n < 1:
         raise UserError(f"-n {args.n}: the number of samples must be at least 1.")
     task, meta, _ = load_run(args.run, args.device, args.checkpoint)
     torch.manual_seed(args.seed)
-    path = save_samples(task.sample(args.n).cpu(), Path(args.out))
+    path = task.save_samples(args.n, Path(args.out))
     print(path)
     return 0
 

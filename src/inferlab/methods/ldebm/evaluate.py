@@ -56,6 +56,7 @@ def importance_sampled_nll(task: LDEBMTask, ids: torch.Tensor, samples: int, chu
     return torch.cat(out)
 
 
+@torch.no_grad()
 def evaluate_text(task: LDEBMTask, evaluation: dict) -> dict[str, float]:
     """nll (nats per sentence) and ppl (per token, </s> counted) of the importance-sampled bound, recon_bleu of
     greedy decodes from the posterior mean, homogeneity_<label> of argmax p(y|z), z ~ q(z|x) (official
