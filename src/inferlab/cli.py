@@ -372,11 +372,10 @@ def cmd_eval(args) -> int:
 def cmd_sample(args) -> int:
     import torch
 
-    from inferlab.eval.sample_metrics import save_samples
 
     task, meta, _ = load_run(args.run, args.device, args.checkpoint)
     torch.manual_seed(args.seed)
-    path = save_samples(task.sample(args.n).cpu(), Path(args.out))
+    path = task.save_samples(args.n, Path(args.out))
     print(path)
     return 0
 

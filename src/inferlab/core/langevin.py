@@ -35,7 +35,7 @@ def langevin_sample(
     energy_fn: EnergyFn,
     z0: torch.Tensor,
     steps: int,
-    step_size: float,
+    step_size: float | torch.Tensor,
     noise: bool = True,
     anneal_noise: bool = False,
     max_abs: float = 1e4,
@@ -45,7 +45,8 @@ def langevin_sample(
 
         z_{k+1} = z_k - (s^2 / 2) * dE/dz(z_k) + s * eps_k,   eps_k ~ N(0, I),
 
-    where E = -log p(z) up to a constant. With `anneal_noise` the noise scale falls linearly
+    where E = -log p(z) up to a constant; `step_size` s may be a tensor broadcasting against z (a step per
+    sample). With `anneal_noise` the noise scale falls linearly
     from s to 0 over the chain. Raises `DivergenceError` naming the first step whose energy, gradient
     or state is NaN/Inf or whose |z| exceeds `max_abs`; the check is one device read per chain.
     """

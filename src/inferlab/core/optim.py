@@ -25,3 +25,31 @@ def ema_update(target: torch.nn.Module, online: torch.nn.Module, rate: float) ->
     """Exponential moving average of weights: theta_target <- rate * theta + (1 - rate) * theta_target."""
     for t, p in zip(target.parameters(), online.parameters()):
         t.lerp_(p, rate)
+
+
+class frozen:
+    """Context: `module`'s parameters do not require gradients inside (gradients still flow to the inputs)."""
+
+    def __init__(self, module: torch.nn.Module):
+        self.params = [p for p in module.parameters() if p.requires_grad]
+
+    def __enter__(self) -> None:
+        for p in self.params:
+            p.requires_grad_(False)
+
+    def __exit__(self, *exc) -> None:
+        for p in self.params:
+            p.requires_grad_(True)
+
+
+class eval_mode:
+    """Context: `module` in eval mode inside (no dropout, no spectral-norm power iterations), its mode restored after."""
+
+    def __init__(self, module: torch.nn.Module):
+        self.module, self.was_training = module, module.training
+
+    def __enter__(self) -> None:
+        self.module.eval()
+
+    def __exit__(self, *exc) -> None:
+        self.module.train(self.was_training)

@@ -80,12 +80,13 @@ def _moons(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return points * 2.0 + np.array([-1.0, -0.2]), labels
 
 
-def _pinwheel(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Five spiral arms: radial std 0.3, tangential std 0.1, rate 0.25, scaled x2 (FFJORD / Johnson et al. 2016)."""
-    labels = rng.permutation(np.arange(n) % 5)
+def _pinwheel(n: int, rng: np.random.Generator, arms: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """`arms` spiral arms: radial std 0.3, tangential std 0.1, rate 0.25, scaled x2 (FFJORD / Johnson et al. 2016:
+    five arms)."""
+    labels = rng.permutation(np.arange(n) % arms)
     features = rng.standard_normal((n, 2)) * np.array([0.3, 0.1])
     features[:, 0] += 1.0
-    angles = 2 * np.pi * labels / 5 + 0.25 * np.exp(features[:, 0])
+    angles = 2 * np.pi * labels / arms + 0.25 * np.exp(features[:, 0])
     cos, sin = np.cos(angles), np.sin(angles)
     rotations = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)  # (n, 2, 2)
     return 2.0 * np.einsum("ti,tij->tj", features, rotations), labels

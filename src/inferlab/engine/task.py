@@ -38,6 +38,13 @@ class TrainTask(abc.ABC):
     def write_samples(self, folder: Path, step: int) -> None:
         """Save sample grids or plots for a human to look at (optional)."""
 
+    def save_samples(self, n: int, path: Path) -> Path:
+        """`inferlab sample`: write n samples to `path` (default: a PNG grid or scatter of `sample(n)`) and return
+        the file written; a method whose samples are not images or points (e.g. text) overrides it."""
+        from inferlab.eval.sample_metrics import save_samples
+
+        return save_samples(self.sample(n).cpu(), Path(path))
+
 
 class SampleScorer(Protocol):
     """What `SamplingTask` needs of an evaluator (eval.sample_metrics.SampleEvaluator is one)."""

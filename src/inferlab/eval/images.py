@@ -89,3 +89,29 @@ def save_scatter(
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path
+
+
+def save_class_scatter(points: np.ndarray, classes: np.ndarray | None, path: str | Path, title: str = "") -> Path:
+    """One scatter of (N, 2) points, each coloured by its integer class (tab20 colours; one colour when None)."""
+    fig = Figure(figsize=(4.0, 4.0), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    colours = "tab:blue" if classes is None else np.asarray(classes) % 20
+    ax.scatter(points[:, 0], points[:, 1], c=colours, cmap="tab20", vmin=0, vmax=19, s=2, alpha=0.7)
+    ax.set_title(title, fontsize=8)
+    ax.set_aspect("equal")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path
+
+
+def save_text_figure(text: str, path: str | Path, title: str = "") -> Path:
+    """Render monospace text (e.g. generated sentences) as a PNG, so an HTML report can show it as a figure."""
+    lines = text.rstrip("\n").splitlines()
+    fig = Figure(figsize=(9.0, 0.5 + 0.17 * (len(lines) + 1)), dpi=100)
+    fig.text(0.01, 0.99, "\n".join([title, *lines] if title else lines), family="monospace", fontsize=8,
+             va="top", ha="left")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path

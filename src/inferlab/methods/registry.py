@@ -55,6 +55,10 @@ METHODS = {
     "drc": MethodInfo("inferlab.methods.drc", "unsupervised foreground extraction: EBM-prior fg/bg experts, pixel "
                       "re-assignment, EM with Langevin (Yu et al. 2021)",
                       ("tiny", "paper", "paper_cub", "paper_dog", "paper_car", "paper_textured"), ("iou", True)),
+    "ldebm": MethodInfo("inferlab.methods.ldebm", "symbol-vector latent EBM prior learned by diffusion recovery "
+                        "likelihood, with information bottleneck and k-means pseudo-labels (Yu et al. 2022)",
+                        ("tiny", "tiny_toy", "paper", "paper_dailydialog", "paper_yelp", "paper_pinwheel"),
+                        ("homogeneity", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 

@@ -1,0 +1,48 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from inferlab.core.clustering import kmeans_pseudo_labels, uniform_label_order, whiten
+from inferlab.core.coupling_prior import SymbolVectorCoupling, mutual_information
+from inferlab.core.optim import eval_mode, frozen
+
+
+def test_mutual_information_is_zero_for_a_constant_classifier_and_log_k_for_a_perfect_one():
+    k = 5
+    constant = torch.randn(1, k).expand(100, k)
+    assert float(mutual_information(constant)) == pytest.approx(0.0, abs=1e-6)
+    perfect = 50.0 * torch.eye(k).repeat(20, 1)  # one-hot, 20 items per class
+    assert float(mutual_information(perfect)) == pytest.approx(math.log(k), abs=1e-4)
+
+
+def test_coupling_network_gives_k_logits_and_lse_density_and_eval_freezes_spectral_norm():
+    torch.manual_seed(0)
+    net = SymbolVectorCoupling(latent_dim=3, hidden=16, classes=4, blocks=2, levels=6)
+    z, t = torch.randn(8, 3), torch.randint(0, 6, (8,))
+    with eval_mode(net):
+        logits = net(z, t)
+        assert logits.shape == (8, 4)
+        assert torch.allclose(net.log_density(z, t), logits.logsumexp(-1))
+    buffers = {k: v.clone() for k, v in net.state_dict().items() if k.endswith("_u")}
+    with eval_mode(net):
+        net(z, t)
+    assert all(torch.equal(buffers[k], net.state_dict()[k]) for k in buffers)
+    assert net.training
+    with frozen(net):
+        assert not any(p.requires_grad for p in net.parameters())
+    assert all(p.requires_grad for p in net.parameters())
+
+
+def test_kmeans_pseudo_labels_recover_separated_blobs_and_uniform_order_balances_them():
+    rng = np.random.default_rng(0)
+    truth = np.repeat(np.arange(3), [300, 60, 40])
+    angles = 2 * np.pi * truth / 3
+    x = np.stack([np.cos(angles), np.sin(angles)], 1) * 5 + 0.3 * rng.standard_normal((400, 2))
+    labels = kmeans_pseudo_labels(x, 3, pca_dims=2, seed=2021)
+    assert len({(a, b) for a, b in zip(truth, labels)}) == 3
+    assert np.allclose(np.linalg.norm(whiten(x, 2), axis=1), 1.0)
+    order = uniform_label_order(labels, 400, np.random.default_rng(1))
+    counts = np.bincount(labels[order], minlength=3)
+    assert order.shape == (400,) and counts.min() >= 130
