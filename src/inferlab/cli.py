@@ -372,7 +372,6 @@ def cmd_eval(args) -> int:
 def cmd_sample(args) -> int:
     import torch
 
-
     task, meta, _ = load_run(args.run, args.device, args.checkpoint)
     torch.manual_seed(args.seed)
     path = task.save_samples(args.n, Path(args.out))
