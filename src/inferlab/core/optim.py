@@ -43,7 +43,8 @@ class frozen:
 
 
 class eval_mode:
-    """Context: `module` in eval mode inside (no dropout, no spectral-norm power iterations), its mode restored after."""
+    """Context: `module` in eval mode inside (no dropout, no spectral-norm power iterations); its mode is restored
+    after."""
 
     def __init__(self, module: torch.nn.Module):
         self.module, self.was_training = module, module.training
