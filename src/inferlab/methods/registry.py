@@ -37,7 +37,7 @@ METHODS = {
                        "prior and posterior (Pang et al. 2020)", ("tiny", "tiny_toy", "paper"),
                        user_data={"paper": "data.name"}),
     "damc": MethodInfo("inferlab.methods.damc", "latent EBM prior with a conditional latent diffusion amortizer "
-                       "warm-starting short-run Langevin (Yu et al. 2023)", ("tiny", "tiny_toy", "paper"),
+                       "warm-starting short-run Langevin (Yu et al. 2023)", ("tiny", "tiny_toy", "official_toy", "paper"),
                        user_data={"paper": "data.name"}),
     "emd": MethodInfo("inferlab.methods.emd", "EM distillation of an EDM diffusion teacher into a one-step "
                       "generator, Langevin E-step on (eps, z) (Xie et al. 2024)", ("tiny", "tiny_toy", "paper"),
