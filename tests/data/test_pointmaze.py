@@ -107,12 +107,11 @@ def test_bad_arguments_raise_user_errors():
         pointmaze_dataset("umaze", np.random.default_rng(0), n_steps=0)
 
 
-def test_cli_writes_a_d4rl_file(tmp_path, capsys):
+def test_cli_writes_a_d4rl_file(tmp_path):
     import json
 
     from cli_helpers import run_cli
 
-    from inferlab.cli import main
     from inferlab.data.offline_rl import load_d4rl_hdf5
 
     out = tmp_path / "pm.hdf5"
@@ -122,5 +121,6 @@ def test_cli_writes_a_d4rl_file(tmp_path, capsys):
     trajs = load_d4rl_hdf5(out)
     assert figures["episodes"] == len(trajs) == 3 and [len(t) for t in trajs] == [300, 300, 300]
     assert figures["return_mean"] == pytest.approx(np.mean([t.ret for t in trajs]), abs=1e-3)
-    assert main(["data", "pointmaze", "--steps", "0", "--out", str(out)]) == 2
-    assert "n_steps >= 1" in capsys.readouterr().err
+    bad = run_cli("data", "pointmaze", "--steps", "0", "--out", str(tmp_path / "other.hdf5"))
+    assert bad.returncode == 2 and "--steps" in bad.stderr and "below 1" in bad.stderr
+    assert not (tmp_path / "other.hdf5").exists()

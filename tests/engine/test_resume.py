@@ -1,15 +1,11 @@
 """kill -9 mid-run, resume, and end with the same weights as an uninterrupted run."""
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
 
 import torch
 
-from cli_helpers import logged_step, run_cli
+from cli_helpers import run_and_kill, run_cli, signal_at_step
 
 ARGS = ["train", "lebm", "--preset", "tiny", "--no-progress", "--seed", "3", "--set", "train.steps=120",
         "train.checkpoint_every=10", "train.log_every=10", "eval.samples=200"]
@@ -25,13 +21,7 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
     run_cli(*ARGS, "--out", str(tmp_path / "whole"), check=True)
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "inferlab", *ARGS, "--out", str(killed)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    deadline = time.time() + 900
-    while logged_step(killed) < 30 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    run_and_kill(ARGS, killed, at_step=30)
     step_at_kill, _ = _weights(killed)
     assert 10 <= step_at_kill < 120
 
@@ -51,12 +41,7 @@ def test_sigint_checkpoints_the_step_it_finished_and_resume_is_bit_identical(tmp
     run_cli(*args, "--out", str(tmp_path / "whole"), check=True)
 
     stopped = tmp_path / "stopped"
-    proc = subprocess.Popen([sys.executable, "-m", "inferlab", *args, "--out", str(stopped)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    deadline = time.time() + 900
-    while logged_step(stopped) < 10 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
+    proc = signal_at_step(args, stopped, at_step=10, sig=signal.SIGINT)
     _, err = proc.communicate(timeout=900)
     assert proc.returncode == 130, err
     step_at_stop, _ = _weights(stopped)

@@ -1,15 +1,10 @@
 """Persistent per-image chains: updated only for the batch, saved in checkpoints, bit-identical after kill -9."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
 
 import torch
 
-from cli_helpers import logged_step, run_cli
+from cli_helpers import run_and_kill, run_cli
 from inferlab.engine.checkpoint import load_checkpoint
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
@@ -55,13 +50,7 @@ def test_sigkill_then_resume_continues_every_chain_bit_identically(tmp_path):
             "train.checkpoint_every=2", "train.log_every=2"]
     run_cli(*args, "--out", str(tmp_path / "whole"), check=True)
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "inferlab", *args, "--out", str(killed)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    deadline = time.time() + 200
-    while logged_step(killed) < 4 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    run_and_kill(args, killed, at_step=4)
     assert 2 <= _state(killed)[0] < 16
     run_cli("train", "--resume", str(killed), "--no-progress", check=True)
     step_a, whole = _state(tmp_path / "whole")
