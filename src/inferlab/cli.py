@@ -232,22 +232,16 @@ def _need_method(args) -> str:
 
 def cmd_config(args) -> int:
     from inferlab.engine.config import apply_overrides, config_to_dict
-    from inferlab.methods.registry import get_method, preset_config
+    from inferlab.methods.registry import dotted_value, get_method, preset_config
 
     spec = get_method(_need_method(args))
     cfg = apply_overrides(preset_config(spec, args.preset), args.overrides)
     key = _placeholder_key(spec, args.preset, cfg)
     if key:
         print(f"note: preset {args.preset!r} trains on placeholder data ({key}="
-              f"{json.dumps(_dotted(config_to_dict(cfg), key))}); set {key} to your data.", file=sys.stderr)
+              f"{json.dumps(dotted_value(config_to_dict(cfg), key))}); set {key} to your data.", file=sys.stderr)
     print(json.dumps(config_to_dict(cfg), indent=2))
     return 0
-
-
-def _dotted(tree: dict, key: str):
-    for part in key.split("."):
-        tree = tree[part]
-    return tree
 
 
 def _placeholder_key(spec, preset: str, cfg) -> str | None:

@@ -125,10 +125,11 @@ def placeholder_data_key(name: str, preset: str, cfg_dict: dict, preset_dict: di
     key = (method_info(name).user_data or {}).get(preset)
     if key is None:
         return None
-    return key if _lookup(cfg_dict, key) == _lookup(preset_dict, key) else None
+    return key if dotted_value(cfg_dict, key) == dotted_value(preset_dict, key) else None
 
 
-def _lookup(tree: dict, dotted: str) -> Any:
+def dotted_value(tree: dict, dotted: str) -> Any:
+    """tree['a']['b'] for dotted = 'a.b' (a nested config dict)."""
     for part in dotted.split("."):
         tree = tree[part]
     return tree
