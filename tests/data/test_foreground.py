@@ -7,6 +7,7 @@ from PIL import Image
 
 from inferlab.data.foreground import load_cub, load_foreground, load_image_mask_folder, load_resized_pairs
 from inferlab.data.foreground.loaders import cub_crop
+from inferlab.data.foreground.objects3d import objects3d_splits
 from inferlab.data.foreground.textured import shape_mask, textured_splits
 from inferlab.errors import UserError
 
@@ -23,6 +24,20 @@ def test_textured_splits_have_exact_masks_and_hold_one_shape_out():
     assert not torch.equal(splits["train"].images[:3], splits["test"].images)
     with pytest.raises(UserError, match="held_out_shape"):
         textured_splits(n_train=1, n_test=1, n_unseen=1, size=16, seed=0, held_out="hexagon", max_objects=1)
+
+
+def test_objects3d_renders_have_object_masks_and_hold_one_class_out():
+    splits = load_foreground("objects3d", image_size=16, seed=0, n_train=4, n_test=2, n_unseen=2,
+                             held_out_shape="cone", max_objects=3)
+    assert {k: len(v) for k, v in splits.items()} == {"train": 4, "test": 2, "unseen": 2}
+    for data in splits.values():
+        assert data.images.shape[1:] == (3, 16, 16) and data.masks.shape[1:] == (1, 16, 16)
+        assert data.images.min() >= -1 and data.images.max() <= 1
+        assert set(data.masks.unique().tolist()) == {0.0, 1.0}
+    again = objects3d_splits(n_train=4, n_test=2, n_unseen=2, size=16, seed=0, held_out="cone", max_objects=3)
+    assert torch.equal(again["train"].masks, splits["train"].masks)
+    with pytest.raises(UserError, match="sphere, cube, cylinder, cone"):
+        objects3d_splits(n_train=1, n_test=1, n_unseen=1, size=16, seed=0, held_out="star", max_objects=1)
 
 
 def test_shape_masks_differ_between_classes():

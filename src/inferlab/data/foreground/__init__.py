@@ -1,14 +1,16 @@
-"""Images with foreground masks for unsupervised foreground extraction (DRC): generated textured sprites and
+"""Images with foreground masks for unsupervised foreground extraction (DRC): generated textured sprites, CLEVR-like
+renders of 3-D primitives (objects3d), and
 loaders for CUB-200-2011, the Stanford Dogs / Cars `*_resized.png` layout, and image + mask folders."""
 
 from __future__ import annotations
 
 from inferlab.data.foreground.base import ForegroundData
 from inferlab.data.foreground.loaders import load_cub, load_image_mask_folder, load_resized_pairs
+from inferlab.data.foreground.objects3d import objects3d_splits
 from inferlab.data.foreground.textured import SHAPES, textured_splits
 from inferlab.errors import UserError
 
-KINDS = ("textured", "cub:DIR", "dogs:DIR", "cars:DIR", "pairs:DIR")
+KINDS = ("textured", "objects3d", "cub:DIR", "dogs:DIR", "cars:DIR", "pairs:DIR")
 
 
 def load_foreground(name: str, *, image_size: int, seed: int, n_train: int = 2000, n_test: int = 200,
@@ -19,6 +21,9 @@ def load_foreground(name: str, *, image_size: int, seed: int, n_train: int = 200
     if name == "textured":
         return textured_splits(n_train=n_train, n_test=n_test, n_unseen=n_unseen, size=image_size, seed=seed,
                                held_out=held_out_shape, max_objects=max_objects)
+    if name == "objects3d":
+        return objects3d_splits(n_train=n_train, n_test=n_test, n_unseen=n_unseen, size=image_size, seed=seed,
+                                held_out=held_out_shape, max_objects=max_objects)
     kind, sep, path = name.partition(":")
     if not sep or not path:
         raise UserError(f"data.name={name!r}: DRC takes one of {', '.join(KINDS)}.")
@@ -32,4 +37,4 @@ def load_foreground(name: str, *, image_size: int, seed: int, n_train: int = 200
 
 
 __all__ = ["ForegroundData", "KINDS", "SHAPES", "load_cub", "load_foreground", "load_image_mask_folder",
-           "load_resized_pairs", "textured_splits"]
+           "load_resized_pairs", "objects3d_splits", "textured_splits"]

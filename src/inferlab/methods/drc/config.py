@@ -12,18 +12,20 @@ from inferlab.engine.trainer import TrainConfig
 @dataclass(frozen=True)
 class DataConfig:
     name: str = "textured"
-    """textured (generated here), or data you bring: cub:DIR (CUB-200-2011 folder), dogs:DIR / cars:DIR (the
-    official *_resized.png / *_maskresized.png layout), pairs:DIR (DIR/images/* with DIR/masks/<stem>.png)."""
+    """textured or objects3d (generated here), or data you bring: cub:DIR (CUB-200-2011 folder), dogs:DIR /
+    cars:DIR (the official *_resized.png / *_maskresized.png layout), pairs:DIR (DIR/images/* with
+    DIR/masks/<stem>.png)."""
     image_size: int = bounded(128, ge=8)
     """Side of the square images (a power of two); the official configs use 128."""
     n_train: int = bounded(2000, ge=1)
-    """textured: training images generated (real data: all images of the training split)."""
+    """textured / objects3d: training images generated (real data: all images of the training split)."""
     n_test: int = bounded(200, ge=1)
     """textured: held-out test images of the seen shape classes."""
     n_unseen: int = bounded(200, ge=0)
     """textured: held-out test images whose sprites are all of the held-out shape class (0 = no unseen test)."""
     held_out_shape: str = "star"
-    """textured: shape class never seen in training (square, circle, triangle, diamond, star, cross)."""
+    """Class never seen in training: textured: square, circle, triangle, diamond, star or cross; objects3d:
+    sphere, cube, cylinder or cone."""
     max_objects: int = bounded(4, ge=1, le=8)
     """textured: at most this many sprites per image (at least 1)."""
     flip: bool = True
@@ -111,15 +113,16 @@ class DRCConfig:
 
 
 def tiny() -> DRCConfig:
-    """Generated textured sprites at 32 px, narrow nets, short persistent chains: the bench's three trained variants
-    take about 3 CPU minutes together (see README for what is scaled down)."""
+    """Generated textured sprites at 16 px, 64 training images (so each persistent chain is revisited ~50 times),
+    a 2-d background latent (the official textured config: ZB_DIM 4 beside ZF_DIM 256), narrow nets, short chains: the
+    bench's three trained variants take about 3 CPU minutes together (see README for what is scaled down)."""
     return DRCConfig(
-        data=DataConfig(name="textured", image_size=32, n_train=400, n_test=64, n_unseen=64, max_objects=3),
-        model=ModelConfig(zf_dim=16, zb_dim=8, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
+        data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=3),
+        model=ModelConfig(zf_dim=16, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
                           ebm_hidden=64, fg_classes=200, bg_classes=200),
-        sampler=SamplerConfig(prior_steps=20, posterior_steps=10, infer_steps=60),
+        sampler=SamplerConfig(prior_steps=20, posterior_steps=10, infer_steps=100),
         optim=OptimConfig(lr=1e-3),
-        train=TrainConfig(steps=120, batch_size=16, log_every=20, checkpoint_every=40, eval_every=0),
+        train=TrainConfig(steps=200, batch_size=16, log_every=20, checkpoint_every=50, eval_every=0),
         eval=EvalConfig(samples=64, batch_size=64),
     )
 
