@@ -5,9 +5,8 @@ to test foreground extraction on an unseen category."""
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from inferlab.data.foreground.base import ForegroundData
+from inferlab.data.foreground.base import ForegroundData, from_arrays, held_out_splits
 from inferlab.errors import UserError
 
 SHAPES = ("square", "circle", "triangle", "diamond", "star", "cross")
@@ -73,21 +72,12 @@ def textured_sprites(n: int, size: int, rng: np.random.Generator, shapes: tuple[
                      max_objects: int = 4, name: str = "textured") -> ForegroundData:
     """n images whose sprites are drawn from `shapes`, with exact masks."""
     images, masks = zip(*(render_image(rng, size, shapes, max_objects) for _ in range(n)))
-    x = torch.from_numpy(np.stack(images).astype(np.float32)).permute(0, 3, 1, 2) * 2 - 1  # (N, 3, H, W)
-    m = torch.from_numpy(np.stack(masks).astype(np.float32))[:, None]  # (N, 1, H, W)
-    return ForegroundData(name, x.contiguous(), m)
+    return from_arrays(name, images, masks)
 
 
 def textured_splits(*, n_train: int, n_test: int, n_unseen: int, size: int, seed: int, held_out: str,
                     max_objects: int) -> dict[str, ForegroundData]:
     """train / test (seen shapes, disjoint images) / unseen (held-out shape only), each from its own seeded stream."""
-    if held_out not in SHAPES:
-        raise UserError(f"data.held_out_shape={held_out!r}: choose one of {', '.join(SHAPES)}.")
-    seen = tuple(s for s in SHAPES if s != held_out)
-    streams = np.random.SeedSequence([seed, 16]).spawn(3)
-    splits = {"train": textured_sprites(n_train, size, np.random.default_rng(streams[0]), seen, max_objects),
-              "test": textured_sprites(n_test, size, np.random.default_rng(streams[1]), seen, max_objects)}
-    if n_unseen:
-        splits["unseen"] = textured_sprites(n_unseen, size, np.random.default_rng(streams[2]), (held_out,),
-                                            max_objects, name=f"textured:{held_out}")
-    return splits
+    return held_out_splits(lambda n, rng, shapes, name: textured_sprites(n, size, rng, shapes, max_objects, name),
+                           SHAPES, held_out, name="textured", n_train=n_train, n_test=n_test, n_unseen=n_unseen,
+                           seed=seed, salt=16)
