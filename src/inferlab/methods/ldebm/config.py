@@ -221,13 +221,13 @@ def tiny_toy() -> LDEBMConfig:
 
 
 def tiny() -> LDEBMConfig:
-    """The generated dialogue corpus (12 intents x 2 sentiments), small GRUs, K 12; bench adds the tiny_toy.
-    An attribute-discovery task, so the official DailyDialog weights (kl 0.01, mi 0.05, cls 0.5, clip 5, prior
-    weight decay 1e-3); SVEBM-IB with its official text settings."""
-    base = paper_dailydialog()
+    """The generated dialogue corpus (12 intents x 2 sentiments), small GRUs, K 12, PTB weights (kl 0.1, mi 0.05,
+    cls 0.05, clip 0.5 / 10), decoder dropout 0.1; bench adds the tiny_toy. SVEBM-IB with its official text
+    settings. (The DailyDialog weights gave garbled prior samples at this budget: see README.)"""
+    base = paper()
     return replace(base, data=replace(base.data, text="dialogue", text_n=4000, max_len=20),
                    model=replace(base.model, latent_dim=8, classes=12, energy_hidden=64, energy_blocks=4,
-                                 hidden=64, embed_dim=64),
+                                 hidden=64, embed_dim=64, dropout=0.1),
                    diffusion=replace(base.diffusion, langevin_steps=15),
                    train=TrainConfig(steps=300, batch_size=64, log_every=50, checkpoint_every=100, eval_every=0),
                    eval=replace(base.eval, samples=500, importance_samples=20, nll_sentences=200, rppl_steps=300,
