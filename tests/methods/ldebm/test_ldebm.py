@@ -11,7 +11,7 @@ from inferlab.engine.trainer import fit
 from inferlab.methods.ldebm import make_task
 from inferlab.methods.ldebm.bench import variant_config
 from inferlab.methods.ldebm.config import tiny_toy
-from inferlab.methods.ldebm.objective import entropy_term
+from inferlab.methods.ldebm.objective import cyclic_kl_schedule, entropy_term, gaussian_kl_term
 
 
 def _small_toy(steps: int, **train):
@@ -57,6 +57,24 @@ def test_each_variant_trains_and_reports_toy_metrics(label):
     assert 0.0 <= result.metrics["toy_nmi"] <= 1.0 and 0.1 <= result.metrics["toy_purity"] <= 1.0
     assert task.sample(7).shape == (7, 2)
     assert (task.classify(torch.zeros(4, 2)) is None) == (label == "vae")
+    if label == "svebm_ib":  # the official synthetic_pinwell.py settings, not LDEBM's
+        assert (cfg.loss.mi_weight, cfg.loss.cls_weight, cfg.svebm.prior_steps) == (15.0, 0.0, 100)
+        assert not task.clustering and task.prior.gaussian_kl
+        assert not any("parametrizations" in n for n, _ in task.prior.named_parameters())
+
+
+def test_cyclic_kl_schedule_is_zero_then_rises_then_holds_each_cycle():
+    w = cyclic_kl_schedule(40, 2, 0.5)  # periods of 20: 10 zeros, a rise of 0.1 per update over 5, then 0.5
+    assert w[:11].tolist() == [0.0] * 11 and w[11:15] == pytest.approx([0.1, 0.2, 0.3, 0.4])
+    assert w[15:20].tolist() == [0.5] * 5 and w[20:31].tolist() == [0.0] * 11 and w[-1] == 0.5
+    assert cyclic_kl_schedule(7, 0, 0.3).tolist() == [0.3] * 7
+
+
+def test_gaussian_kl_is_zero_at_the_prior_and_free_bits_drop_small_dimensions():
+    assert float(gaussian_kl_term(torch.zeros(3, 2), torch.zeros(3, 2), None)) == 0.0
+    mu, log_var = torch.tensor([[2.0, 1.0]]), torch.zeros(1, 2)  # per-dimension KL 2.0 and 0.5
+    assert float(gaussian_kl_term(mu, log_var, None)) == pytest.approx(2.5)
+    assert float(gaussian_kl_term(mu, log_var, 1.0)) == pytest.approx(2.0)
 
 
 def test_free_bits_mask_drops_dimensions_below_the_target():

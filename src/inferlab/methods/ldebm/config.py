@@ -68,12 +68,26 @@ class DiffusionSection:
 
 @dataclass(frozen=True)
 class SVEBMSection:
-    """The svebm baseline's prior sampler: short-run Langevin on -LSE f(z) + |z|^2/2 from N(0, I)."""
+    """The SVEBM-IB baseline (Pang & Wu 2021, official bpucla/ibebm): its own coupling network, sampler and weights.
+    Defaults are the official text settings (text_generation.py); the toy presets take synthetic_pinwell.py's."""
 
-    prior_steps: int = bounded(60, ge=1)
-    """Langevin steps (LEBM's text setting; ours for SVEBM-IB)."""
-    prior_step_size: float = bounded(0.4, gt=0)
-    """Langevin step size s (z <- z - s^2/2 dE/dz + s eps)."""
+    hidden: int = bounded(200, ge=2)
+    """Width of its coupling network, an MLP z -> K logits with GELU and no spectral norm (official 200)."""
+    layers: int = bounded(3, ge=1)
+    """Linear layers of that MLP (official text 3, pinwheel 2)."""
+    prior_steps: int = bounded(40, ge=1)
+    """Short-run Langevin steps from N(0, I) (official text 40, pinwheel 100)."""
+    prior_step_size: float = bounded(0.5, gt=0)
+    """Langevin step size s (z <- z - s^2/2 dE/dz + s eps) (official text 0.5, pinwheel 0.4)."""
+    mi_weight: float = bounded(50.0, ge=0)
+    """Weight of -I(y; z) (official text mutual_weight 50, pinwheel 15)."""
+    kl_weight: float = bounded(0.5, ge=0)
+    """Weight of KL + contrastive terms; the peak of the cyclical schedule when kl_cycles > 0 (official text
+    max_kl_weight 0.5, pinwheel 1)."""
+    kl_cycles: int = bounded(10, ge=0)
+    """Cycles of the official `frange_cycle_zero_linear` KL schedule over the run (text 10; 0 = constant)."""
+    prior_grad_clip: float = bounded(1.0, ge=0)
+    """Gradient-norm clip of its network (official text prior_grad_clip 1; pinwheel none = 0)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,9 @@ class LossSection:
     """k-means initialisation seed, the same each epoch (official 2021)."""
     uniform_labels: bool = True
     """Each epoch, draw training items evenly over the pseudo-label clusters (official UnifLabelSampler)."""
+    kl_cycles: int = bounded(0, ge=0)
+    """Cyclical KL schedule (SVEBM-IB's `frange_cycle_zero_linear`: half of each cycle at weight 0, i.e.
+    reconstruction from the posterior mean only, a quarter rising, a quarter at kl_weight); 0 = constant."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,8 @@ class OptimSection:
     """Gradient-norm clip of encoder + decoder (text 0.5; toys none = 0)."""
     prior_grad_clip: float = bounded(10.0, ge=0)
     """Gradient-norm clip of f (text 10; toys none = 0)."""
+    prior_weight_decay: float = bounded(0.0, ge=0)
+    """Adam weight decay of f (official DailyDialog ebm_reg 1e-3; others 0)."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +176,7 @@ def paper_dailydialog() -> LDEBMConfig:
     return replace(base, data=replace(base.data, text="dailydialog:data/daily_dialog"),
                    model=replace(base.model, latent_dim=32, classes=125, dropout=0.2),
                    loss=replace(base.loss, kl_weight=0.01, cls_weight=0.5),
-                   optim=replace(base.optim, grad_clip=5.0),
+                   optim=replace(base.optim, grad_clip=5.0, prior_weight_decay=1e-3),
                    train=replace(base.train, steps=50 * 600))
 
 
@@ -175,35 +194,41 @@ def paper_yelp() -> LDEBMConfig:
 
 def paper_pinwheel() -> LDEBMConfig:
     """The official pinwheel (synthetic_pinwheel.py): 10 arms, z 2-D, MLP 200, K 10, kl 1, mi 0.05, cls 0.05,
-    PCA 2, no free bits, no clipping, batch 1000; 50 epochs of 1000 batches (ours: a fixed set of 1e6 points)."""
+    PCA 2, no free bits, no clipping, batch 1000; 50 epochs of 1000 batches (ours: a fixed set of 1e6 points).
+    SVEBM-IB as its official synthetic_pinwell.py: MLP 2 -> 200 -> K (GELU), 100 Langevin steps of 0.4, mi 15."""
     return LDEBMConfig(
         data=DataSection(task="toy", toy="pinwheel10", toy_n=1_000_000),
         model=ModelSection(latent_dim=2, classes=10, hidden=200),
         loss=LossSection(kl_weight=1.0, free_bits=False, pca_dims=2),
         optim=OptimSection(grad_clip=0.0, prior_grad_clip=0.0),
+        svebm=SVEBMSection(layers=2, prior_steps=100, prior_step_size=0.4, mi_weight=15.0, kl_weight=1.0,
+                           kl_cycles=0, prior_grad_clip=0.0),
         train=TrainConfig(steps=50_000, batch_size=1000, log_every=100, checkpoint_every=1000, eval_every=5000),
         eval=EvalSection(samples=5000))
 
 
 def tiny_toy() -> LDEBMConfig:
-    """Pinwheel, scaled down for 2 CPU cores: f 64 wide with 4 blocks, 15 Langevin steps per level, batch 100."""
+    """Pinwheel, scaled down for 2 CPU cores: f 64 wide with 4 blocks, 15 Langevin steps per level, batch 100, 300
+    updates; the EBMs' learning rate (LDEBM's f and SVEBM-IB's MLP alike) 1e-3 instead of 1e-4 to make up for 300
+    updates instead of 50 000 (at 1e-4 neither prior learns the arms in 300 updates)."""
     base = paper_pinwheel()
     return replace(base, data=replace(base.data, toy_n=10_000),
                    model=replace(base.model, energy_hidden=64, energy_blocks=4, hidden=128),
                    diffusion=replace(base.diffusion, langevin_steps=15),
-                   svebm=SVEBMSection(prior_steps=30),
+                   optim=replace(base.optim, prior_lr=1e-3),
                    train=TrainConfig(steps=300, batch_size=100, log_every=50, checkpoint_every=100, eval_every=0),
                    eval=replace(base.eval, samples=2000, toy_steps=300))
 
 
 def tiny() -> LDEBMConfig:
-    """The generated dialogue corpus (12 intents x 2 sentiments), small GRUs, K 12; bench adds the tiny_toy."""
+    """The generated dialogue corpus (12 intents x 2 sentiments), small GRUs, K 12, PTB weights (kl 0.1, mi 0.05,
+    cls 0.05, clip 0.5 / 10), decoder dropout 0.1; bench adds the tiny_toy. SVEBM-IB with its official text
+    settings. (The DailyDialog weights gave garbled prior samples at this budget: see README.)"""
     base = paper()
     return replace(base, data=replace(base.data, text="dialogue", text_n=4000, max_len=20),
                    model=replace(base.model, latent_dim=8, classes=12, energy_hidden=64, energy_blocks=4,
                                  hidden=64, embed_dim=64, dropout=0.1),
                    diffusion=replace(base.diffusion, langevin_steps=15),
-                   svebm=SVEBMSection(prior_steps=30),
                    train=TrainConfig(steps=300, batch_size=64, log_every=50, checkpoint_every=100, eval_every=0),
                    eval=replace(base.eval, samples=500, importance_samples=20, nll_sentences=200, rppl_steps=300,
                                 toy_steps=300))

@@ -18,27 +18,31 @@ if TYPE_CHECKING:
     from inferlab.methods.ldebm.train import LDEBMTask
 
 
-def predicted_classes(task: LDEBMTask, z: torch.Tensor) -> np.ndarray:
-    """argmax p(y|z); for the Gaussian prior, which has no p(y|z), k-means of z into K clusters after the same
-    PCA-whitening LDEBM's pseudo-labels use."""
-    classes = task.classify(z)
-    if classes is not None:
-        return classes.cpu().numpy()
+def kmeans_classes(task: LDEBMTask, z: torch.Tensor) -> np.ndarray:
+    """k-means of z into K clusters after the PCA-whitening LDEBM's pseudo-labels use."""
     lc = task.cfg.loss
     return kmeans_pseudo_labels(z.cpu().numpy(), task.cfg.model.classes, pca_dims=lc.pca_dims, seed=lc.kmeans_seed,
                                 iterations=lc.kmeans_iterations)
 
 
+def predicted_classes(task: LDEBMTask, z: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """(argmax p(y|z), `kmeans_classes`); the Gaussian prior has no p(y|z): its classes are the k-means ones."""
+    classes, km = task.classify(z), kmeans_classes(task, z)
+    return (km if classes is None else classes.cpu().numpy()), km
+
+
 def evaluate_toy(task: LDEBMTask, evaluation: dict) -> dict[str, float]:
-    """toy_nmi / toy_purity of the classes of held-out points' posterior means against the true arm; toy_mmd of
-    decoded prior samples g(z) against held-out points (score)."""
+    """toy_nmi / toy_purity of the classes of held-out points' posterior means against the true arm; toy_nmi_kmeans
+    of k-means of the same means (the clustering LDEBM's p(y|z) is trained to imitate); toy_mmd of decoded prior
+    samples g(z) against held-out points (score)."""
     test = evaluation["test"]
     mu = task.posterior_means(test.x.to(task.device))
-    pred = predicted_classes(task, mu)
+    pred, km = predicted_classes(task, mu)
     n = min(task.cfg.eval.samples, len(test))
     samples = task.sample(n)
     mmd = mmd_rbf(samples.cpu(), test.x[:n])
-    return {"toy_nmi": nmi(test.y, pred), "toy_purity": purity(test.y, pred), "toy_mmd": mmd, "score": mmd}
+    return {"toy_nmi": nmi(test.y, pred), "toy_purity": purity(test.y, pred), "toy_nmi_kmeans": nmi(test.y, km),
+            "toy_mmd": mmd, "score": mmd}
 
 
 @torch.no_grad()
@@ -60,7 +64,8 @@ def importance_sampled_nll(task: LDEBMTask, ids: torch.Tensor, samples: int, chu
 def evaluate_text(task: LDEBMTask, evaluation: dict) -> dict[str, float]:
     """nll (nats per sentence) and ppl (per token, </s> counted) of the importance-sampled bound, recon_bleu of
     greedy decodes from the posterior mean, homogeneity_<label> of argmax p(y|z), z ~ q(z|x) (official
-    compute_homogeneity), for every label the test set has."""
+    compute_homogeneity), and homogeneity_<label>_kmeans of k-means of the same z, for every label the test set
+    has."""
     test, e = evaluation["test"], task.cfg.eval
     ids = test.ids[: e.nll_sentences].to(task.device)
     nll = importance_sampled_nll(task, ids, e.importance_samples)
@@ -73,9 +78,10 @@ def evaluate_text(task: LDEBMTask, evaluation: dict) -> dict[str, float]:
     all_ids = test.ids.to(task.device)
     mu, log_var = task.vae.encode(all_ids)
     z = mu + (0.5 * log_var).exp() * torch.randn_like(mu)
-    pred = predicted_classes(task, z)
+    pred, km = predicted_classes(task, z)
     for name, labels in test.labels.items():
         out[f"homogeneity_{name}"] = homogeneity(labels.numpy(), pred)
+        out[f"homogeneity_{name}_kmeans"] = homogeneity(labels.numpy(), km)
     out["score"] = out["nll"]
     return out
 

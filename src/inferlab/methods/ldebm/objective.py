@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -15,6 +16,37 @@ def entropy_term(log_var: torch.Tensor, free_bits: float | None) -> torch.Tensor
     if free_bits is not None:
         per_dim = per_dim * (per_dim > free_bits).float()
     return per_dim.sum(1).mean()
+
+
+def gaussian_kl_term(mu: torch.Tensor, log_var: torch.Tensor, free_bits: float | None) -> torch.Tensor:
+    """KL(q(z|x) || N(0, I)) = sum_d (mu_d^2 + var_d - 1 - log var_d) / 2, averaged over the batch; with free bits only
+    dimensions whose KL exceeds the threshold count (SVEBM-IB's `zkl` with `kl_mask`)."""
+    per_dim = 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var)  # (B, D)
+    if free_bits is not None:
+        per_dim = per_dim * (per_dim > free_bits).float()
+    return per_dim.sum(1).mean()
+
+
+def cyclic_kl_schedule(total: int, cycles: int, peak: float, ratio_zero: float = 0.5,
+                       ratio_increase: float = 0.25) -> np.ndarray:
+    """KL weight of each of `total` updates (SVEBM-IB's `frange_cycle_zero_linear`): `cycles` periods of total / cycles
+    updates; in each, 0 for the first ratio_zero of the period, then rising from 0 by peak / (period ratio_increase)
+    per update until it would pass `peak`, then `peak` to the period's end. cycles = 0 gives `peak` throughout."""
+    weights = np.full(total, peak, dtype=np.float64)
+    if cycles <= 0:
+        return weights
+    period = total / cycles
+    rise = peak / (period * ratio_increase)
+    for c in range(cycles):
+        value, i = 0.0, 0
+        while value <= peak and int(i + c * period) < total:
+            if i < period * ratio_zero:
+                weights[int(i + c * period)] = 0.0
+            else:
+                weights[int(i + c * period)] = value
+                value += rise
+            i += 1
+    return weights
 
 
 def total_loss(recon: torch.Tensor, entropy: torch.Tensor, prior_posterior: torch.Tensor,

@@ -4,6 +4,8 @@ Each gives, for a posterior sample z ~ q(z|x) (with gradient to the encoder):
   posterior  the prior's share of KL(q || p) as the encoder sees it, -E_q log p(z) + const (prior frozen);
   contrastive  the prior's own maximum-likelihood loss (gradient to the prior only);
   logits  class logits of p(y|z) for the information bottleneck and the pseudo-label loss (None for N(0, I)).
+`gaussian_kl` says whether the encoder's own term is the analytic KL to N(0, I) (SVEBM-IB) or the entropy term
+(LDEBM, whose prior term carries the Gaussian part; the VAE, by the same estimator).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def _levels(n: int, level: int, device: torch.device) -> torch.Tensor:
 
 class DiffusionPrior(nn.Module):
     """LDEBM: f(z, t) over T levels learned by diffusion recovery likelihood (official modules/ldebm.py LEBM)."""
+
+    gaussian_kl = False
 
     def __init__(self, net: SymbolVectorCoupling, sched: RecoverySchedule, *, steps: int, step_size: float,
                  max_abs: float):
@@ -88,37 +92,41 @@ class DiffusionPrior(nn.Module):
 
 
 class SVEBMPrior(nn.Module):
-    """SVEBM-IB (Pang & Wu 2021): p(z) ∝ exp(LSE f(z)) N(0, I), learned with short-run Langevin from N(0, I)."""
+    """SVEBM-IB (Pang & Wu 2021, official bpucla/ibebm): p(z) ∝ exp(LSE f(z)) N(0, I) with f an MLP z -> K logits,
+    learned with short-run Langevin from N(0, I). Its encoder term is the analytic KL to N(0, I) (`gaussian_kl`)
+    plus -f(z), as the official `zkl - prob_pos`."""
 
-    def __init__(self, net: SymbolVectorCoupling, *, steps: int, step_size: float, max_abs: float,
+    gaussian_kl = True
+
+    def __init__(self, net: nn.Module, latent_dim: int, *, steps: int, step_size: float, max_abs: float,
                  partition_samples: int):
         super().__init__()
-        self.net, self.steps, self.step_size, self.max_abs = net, steps, step_size, max_abs
+        self.net, self.latent_dim = net, latent_dim
+        self.steps, self.step_size, self.max_abs = steps, step_size, max_abs
         self.partition_samples = partition_samples
 
     def f(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net.log_density(z, _levels(z.shape[0], 0, z.device))
+        return self.net(z).logsumexp(-1)
 
     def energy(self, z: torch.Tensor) -> torch.Tensor:
         """-log p(z) + log Z = -LSE f(z) + |z|^2 / 2."""
         return -self.f(z) + 0.5 * z.pow(2).sum(1)
 
     def sample(self, n: int, device: torch.device) -> torch.Tensor:
-        z0 = torch.randn(n, self.net.latent_dim, device=device)
+        z0 = torch.randn(n, self.latent_dim, device=device)
         z, _ = langevin_sample(self.energy, z0, self.steps, self.step_size, max_abs=self.max_abs,
                                name="SVEBM prior Langevin")
         return z.detach()
 
     def terms(self, z: torch.Tensor) -> PriorTerms:
         with frozen(self.net):
-            posterior = self.energy(z).mean()
-        with eval_mode(self.net):
-            z_neg = self.sample(z.shape[0], z.device)
+            posterior = -self.f(z).mean()
+        z_neg = self.sample(z.shape[0], z.device)
         contrastive = self.f(z_neg).mean() - self.f(z.detach()).mean()
         return PriorTerms(posterior, contrastive, self.classify(z))
 
     def classify(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(z, _levels(z.shape[0], 0, z.device))
+        return self.net(z)
 
     def log_prob(self, z: torch.Tensor) -> torch.Tensor:
         """LSE f(z) + log N(z; 0, I) - log Z, log Z = log E_{N(0, I)} exp(LSE f) from `partition_samples` draws."""
@@ -130,6 +138,8 @@ class SVEBMPrior(nn.Module):
 
 class GaussianPrior(nn.Module):
     """p(z) = N(0, I): the VAE."""
+
+    gaussian_kl = False
 
     def __init__(self, latent_dim: int):
         super().__init__()

@@ -13,6 +13,7 @@ from torch import nn
 from inferlab.core.clustering import kmeans_pseudo_labels, uniform_label_order
 from inferlab.core.coupling_prior import SymbolVectorCoupling
 from inferlab.core.diffusion_recovery import recovery_schedule
+from inferlab.core.nets import MLP
 from inferlab.core.optim import guarded_step
 from inferlab.data.base import TensorDataset
 from inferlab.data.text import TextDataset
@@ -23,7 +24,7 @@ from inferlab.eval.images import save_class_scatter
 from inferlab.methods.ldebm.config import LDEBMConfig
 from inferlab.methods.ldebm.evaluate import evaluate_text, evaluate_toy, sentences_by_class
 from inferlab.methods.ldebm.nets import TextVAE, ToyVAE
-from inferlab.methods.ldebm.objective import entropy_term, total_loss
+from inferlab.methods.ldebm.objective import cyclic_kl_schedule, entropy_term, gaussian_kl_term, total_loss
 from inferlab.methods.ldebm.prior import DiffusionPrior, GaussianPrior, SVEBMPrior
 
 
@@ -41,12 +42,13 @@ def build_prior(cfg: LDEBMConfig) -> nn.Module:
     m, d = cfg.model, cfg.diffusion
     if m.prior == "gaussian":
         return GaussianPrior(m.latent_dim)
-    levels = d.levels if m.prior == "diffusion" else 1
-    net = SymbolVectorCoupling(latent_dim=m.latent_dim, hidden=m.energy_hidden, classes=m.classes,
-                               blocks=m.energy_blocks, levels=levels, normed=m.spectral_norm)
     if m.prior == "svebm":
-        return SVEBMPrior(net, steps=cfg.svebm.prior_steps, step_size=cfg.svebm.prior_step_size, max_abs=d.max_abs,
+        sv = cfg.svebm
+        net = MLP(m.latent_dim, sv.hidden, m.classes, layers=sv.layers, activation="gelu")
+        return SVEBMPrior(net, m.latent_dim, steps=sv.prior_steps, step_size=sv.prior_step_size, max_abs=d.max_abs,
                           partition_samples=cfg.eval.partition_samples)
+    net = SymbolVectorCoupling(latent_dim=m.latent_dim, hidden=m.energy_hidden, classes=m.classes,
+                               blocks=m.energy_blocks, levels=d.levels, normed=m.spectral_norm)
     sched = recovery_schedule(d.levels, d.beta_start, d.beta_end)
     return DiffusionPrior(net, sched, steps=d.langevin_steps, step_size=d.step_size, max_abs=d.max_abs)
 
@@ -76,12 +78,13 @@ class LDEBMTask(TrainTask):
         self.prior = build_prior(cfg).to(device)
         self.data = torch.arange(len(self.items))  # positions into the epoch's item order
         self.per_epoch = len(self.items) // cfg.train.batch_size
+        self.kl_weights = cyclic_kl_schedule(cfg.train.steps, cfg.loss.kl_cycles, cfg.loss.kl_weight)
         self.clusters = ClusterState(len(self.items)).to(device)
         o = cfg.optim
         self.vae_opt = torch.optim.Adam(self.vae.parameters(), lr=o.lr)
         self.objects = {"vae": self.vae, "prior": self.prior, "clusters": self.clusters, "vae_opt": self.vae_opt}
         if any(True for _ in self.prior.parameters()):
-            self.prior_opt = torch.optim.Adam(self.prior.parameters(), lr=o.prior_lr)
+            self.prior_opt = torch.optim.Adam(self.prior.parameters(), lr=o.prior_lr, weight_decay=o.prior_weight_decay)
             self.objects["prior_opt"] = self.prior_opt
 
     def state_objects(self) -> dict:
@@ -116,15 +119,22 @@ class LDEBMTask(TrainTask):
             self._recluster(epoch, self.cfg.loss.kmeans_seed)
         idx = self.clusters.order[positions.to(self.device)]
         x = self.items[idx]
+        kl_weight = float(self.kl_weights[min(step, len(self.kl_weights) - 1)])
         mu, log_var = self.vae.encode(x)
-        z = mu + (0.5 * log_var).exp() * torch.randn_like(mu)
-        recon = self.vae.recon_loss(x, z)
-        terms = self.prior.terms(z)
-        loss, parts = total_loss(recon, entropy_term(log_var, lc.free_bits_target if lc.free_bits else None),
-                                 terms.posterior, terms.contrastive, terms.logits,
-                                 self.clusters.labels[idx] if self.clustering else None,
-                                 kl_weight=lc.kl_weight, mi_weight=lc.mi_weight,
-                                 cls_weight=lc.cls_weight if self.clustering else 0.0)
+        if kl_weight == 0:  # the zero phase of a cyclical KL schedule: autoencoding from the mean (official)
+            recon = self.vae.recon_loss(x, mu)
+            loss, parts = recon, {"recon": recon}
+        else:
+            z = mu + (0.5 * log_var).exp() * torch.randn_like(mu)
+            recon = self.vae.recon_loss(x, z)
+            terms = self.prior.terms(z)
+            free_bits = lc.free_bits_target if lc.free_bits else None
+            encoder_kl = (gaussian_kl_term(mu, log_var, free_bits) if self.prior.gaussian_kl
+                          else entropy_term(log_var, free_bits))
+            loss, parts = total_loss(recon, encoder_kl, terms.posterior, terms.contrastive, terms.logits,
+                                     self.clusters.labels[idx] if self.clustering else None,
+                                     kl_weight=kl_weight, mi_weight=lc.mi_weight,
+                                     cls_weight=lc.cls_weight if self.clustering else 0.0)
         if not torch.isfinite(loss):
             raise DivergenceError("LDEBM loss", f"is {float(loss.detach())}")
         opts = [self.vae_opt] + ([self.prior_opt] if "prior_opt" in self.objects else [])
@@ -136,7 +146,7 @@ class LDEBMTask(TrainTask):
                 torch.nn.utils.clip_grad_norm_(module.parameters(), clip)
         for opt in opts:
             opt.step()
-        return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
+        return {"loss": float(loss.detach()), "kl_weight": kl_weight, **{k: float(v.detach()) for k, v in parts.items()}}
 
     # --- inference and generation (eval mode: no dropout, no spectral-norm power iterations) ---
 
