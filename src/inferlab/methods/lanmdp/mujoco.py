@@ -92,6 +92,10 @@ class MujocoTask(TrainTask):
                             f"[{space.low}, {space.high}].")
         self.state_dim, self.act_dim = probe.observation_space.shape[0], space.shape[0]
         demos = load_demonstrations(cfg, seed)
+        if not demos or demos[0].observations.shape[1:] != (self.state_dim,):
+            raise UserError(f"task.demo_file={cfg.task.demo_file!r}: {self.env_id} observations have "
+                            f"{self.state_dim} entries, the file's have shape "
+                            f"{demos[0].observations.shape[1:] if demos else 'none (no episode of 2+ steps)'}.")
         self.expert_return = float(np.mean([d.ret for d in demos]))
         c = cfg.policy.context
         windows = context_windows([torch.as_tensor(d.observations, dtype=torch.float32) for d in demos], c)
