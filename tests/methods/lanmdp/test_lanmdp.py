@@ -60,7 +60,7 @@ def test_cubic_metric_on_known_curves():
     zigzag = demos.copy()
     zigzag[:, ::2, 0] += 0.1
     noisy = cubic_fit_metrics(zigzag)
-    assert noisy["acc_rate"] == 1.0 and 0.05 < noisy["acc_res"] < 0.1
+    assert noisy["acc_rate"] == 1.0 and 0.04 < noisy["acc_res"] < 0.06  # a +-0.05 zigzag about the fit
 
 
 def test_contexts_are_zero_padded_at_episode_starts_as_official():

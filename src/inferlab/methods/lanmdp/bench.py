@@ -76,8 +76,10 @@ def mujoco_section(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: 
         results[label] = {**{k: v for k, v in fit.metrics.items() if k != "score"},
                           "train_seconds": fit.seconds}
         runs[label] = run_dir
-    figures = [rel(plot_curves(runs["lanmdp"] / "metrics.jsonl", ["collect_return", "model_loss", "action_l1"],
-                               out_dir / f"{cfg.task.env}_lanmdp_curves.png", x_key="env_steps"), out_dir)]
+    logged = (runs["lanmdp"] / "metrics.jsonl").read_text()
+    keys = [k for k in ("collect_return", "model_loss", "action_l1") if f'"{k}"' in logged]  # short runs collect none
+    figures = [rel(plot_curves(runs["lanmdp"] / "metrics.jsonl", keys, out_dir / f"{cfg.task.env}_lanmdp_curves.png",
+                               x_key="env_steps"), out_dir)]
     return results, figures
 
 
