@@ -1,5 +1,6 @@
 """LanMDP: non-Markovian decision-making learned from state-only sequences with a latent energy-based policy
-(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, bco, gaifo-free bc_actions."""
+(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, bco, bc_actions
+(GAIfO not implemented)."""
 
 from __future__ import annotations
 
