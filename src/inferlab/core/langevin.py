@@ -84,3 +84,51 @@ def _first_true(flags: torch.Tensor) -> int | None:
     """Index of the first True in a 1-D bool tensor, or None (one device read)."""
     hits = flags.nonzero()
     return int(hits[0, 0]) if hits.numel() else None
+
+
+def box_langevin_sample(
+    energy_fn: EnergyFn,
+    x0: torch.Tensor,
+    step_sizes: torch.Tensor | list[float],
+    *,
+    low: float,
+    high: float,
+    noise_std: float,
+    grad_clip: float,
+    name: str = "box Langevin",
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Short-run noisy gradient descent on E inside the box [low, high] (LanMDP's official action sampler):
+
+        x <- clip(x + noise_std * eps),   eps ~ N(0, I)
+        x <- clip(x - s_k * clip(dE/dx(x), -grad_clip, grad_clip))
+
+    for k = 1..len(step_sizes), clip = clamp to [low, high]. Returns (x after the last step, the lowest-energy
+    state each chain visited; energies are compared at the evaluated points, after the noise and before the
+    step, as the official `optimal=True` does). Raises `DivergenceError` if an energy or gradient is NaN/Inf.
+    """
+    x = x0.detach().clamp(low, high)
+    best = x.clone()
+    best_energy = torch.full(x.shape[:1], float("inf"), dtype=x.dtype, device=x.device)
+    finite = []
+    for s in step_sizes:
+        if noise_std > 0:
+            x = (x + noise_std * torch.randn_like(x)).clamp(low, high)
+        energy, grad = energy_grad(energy_fn, x)
+        better = energy < best_energy
+        best = torch.where(better.view(-1, *([1] * (x.dim() - 1))), x, best)
+        best_energy = torch.where(better, energy, best_energy)
+        finite.append(torch.isfinite(energy).all() & torch.isfinite(grad).all())
+        x = (x - s * grad.clamp(-grad_clip, grad_clip)).clamp(low, high)
+    first_bad = _first_true(~torch.stack(finite)) if finite else None
+    if first_bad is not None:
+        raise DivergenceError(f"{name}, step {first_bad + 1} of {len(finite)}", "energy or gradient became NaN/Inf")
+    return x, best
+
+
+def polynomial_schedule(start: float, end: float, steps: int, power: float = 2.0) -> list[float]:
+    """Step sizes of LanMDP's official sampler (mujoco/sampler.py, PolynomialSchedule as the loop uses it):
+    step 1 takes `start`, step k >= 2 takes r(k) = (start - end) * (1 - k / (steps - 1))^power + end, so
+    r(steps - 1) = end and the last step overshoots `end` by a hair."""
+    if steps <= 1:
+        return [start] * steps
+    return [start] + [(start - end) * (1 - k / (steps - 1)) ** power + end for k in range(2, steps + 1)]

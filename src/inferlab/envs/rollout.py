@@ -81,3 +81,33 @@ def return_stats(trajectories: Sequence[Trajectory]) -> dict[str, float]:
         "length_mean": float(np.mean([len(t) for t in trajectories])),
         "success_rate": float(np.mean([bool((t.rewards > 0).any()) for t in trajectories])),
     }
+
+
+def rollout_parallel(envs: Sequence[gym.Env], choose, seeds: Sequence[int], *,
+                     max_steps: int | None = None) -> tuple[list[Trajectory], list[np.ndarray]]:
+    """One episode in each env at once, env i reset with seeds[i]: `choose(obs (n, d), active (n,) bool)` returns
+    actions (n, ...) for all n envs (a batched policy; entries of finished envs are ignored) and is called once a
+    step until every episode has ended (terminated, truncated, or `max_steps`). Returns the trajectories (as
+    rollout_episodes stores them) and each episode's final observation (the next state of its last step)."""
+    if len(envs) != len(seeds) or not envs:
+        raise UserError(f"rollout_parallel needs one seed per env and at least one env; got {len(envs)} envs and "
+                        f"{len(seeds)} seeds.")
+    obs = [flat_observation(env.reset(seed=int(s))[0]) for env, s in zip(envs, seeds)]
+    active = np.ones(len(envs), dtype=bool)
+    logs = [([], [], []) for _ in envs]
+    terminal = np.zeros(len(envs), dtype=bool)
+    while active.any():
+        actions = choose(np.stack(obs), active.copy())
+        for i in np.flatnonzero(active):
+            o, a, r = logs[i]
+            o.append(obs[i])
+            a.append(np.asarray(actions[i]))
+            nxt, reward, terminated, truncated, _ = envs[i].step(actions[i])
+            r.append(float(reward))
+            obs[i] = flat_observation(nxt)
+            terminal[i] = terminated
+            if terminated or truncated or (max_steps is not None and len(r) >= max_steps):
+                active[i] = False
+    trajectories = [Trajectory(np.stack(o), np.stack(a), np.asarray(r, dtype=np.float32), terminated=bool(t))
+                    for (o, a, r), t in zip(logs, terminal)]
+    return trajectories, obs

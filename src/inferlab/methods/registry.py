@@ -59,6 +59,13 @@ METHODS = {
                         "likelihood, with information bottleneck and k-means pseudo-labels (Yu et al. 2022)",
                         ("tiny", "tiny_toy", "paper", "paper_dailydialog", "paper_yelp", "paper_pinwheel"),
                         ("homogeneity", True)),
+    "lanmdp": MethodInfo("inferlab.methods.lanmdp", "energy-based policy over the last c states learned from "
+                         "state-only sequences by importance-sampled MLE; acting and planning as prior/posterior "
+                         "sampling (Qin et al. 2023)",
+                         ("tiny", "paper", "tiny_reacher", "paper_hopper", "paper_halfcheetah", "paper_walker2d",
+                          "paper_ant"), ("acc_rate", True),
+                         user_data={f"paper_{e}": "task.demo_file" for e in ("hopper", "halfcheetah", "walker2d",
+                                                                              "ant")}),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 

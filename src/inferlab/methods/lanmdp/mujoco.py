@@ -1,0 +1,229 @@
+"""LanMDP on MuJoCo (official mujoco/main.py): learned transition g_beta on a replay buffer, the model-based loop,
+and the baselines BCO (inverse dynamics on the agent's own transitions, then BC on inferred actions) and
+bc_actions (BC on the expert's true actions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+from inferlab.core.optim import guarded_step
+from inferlab.data.offline_rl import Trajectory, load_d4rl_hdf5, load_d4rl_npz
+from inferlab.engine.task import TrainTask
+from inferlab.envs.rollout import rollout_episodes, rollout_parallel
+from inferlab.envs.scripted_reacher import ReacherExpert
+from inferlab.errors import UserError
+from inferlab.methods.lanmdp.config import MUJOCO_ENVS, LanMDPConfig
+from inferlab.methods.lanmdp.context import RollingContext, context_windows
+from inferlab.methods.lanmdp.model import TransitionMLP
+from inferlab.methods.lanmdp.sampling import act
+from inferlab.methods.lanmdp.train import importance_step, make_optimizer, make_policy
+
+EVAL_SEED = 1_000_000
+"""Evaluation episodes are reset with seeds EVAL_SEED + i (never used for demonstrations or training)."""
+DEMO_SEED = 500_000
+
+
+def load_demonstrations(cfg: LanMDPConfig, seed: int) -> list[Trajectory]:
+    """Expert episodes: Reacher's scripted expert (envs/scripted_reacher.py) run here, or the user's file."""
+    if cfg.task.env == "reacher":
+        env = gym.make(MUJOCO_ENVS["reacher"])
+        return rollout_episodes(env, ReacherExpert(), cfg.task.demos, seed=DEMO_SEED + 1000 * seed)
+    path = Path(cfg.task.demo_file)
+    if path.suffix not in (".hdf5", ".h5", ".npz"):
+        raise UserError(f"task.demo_file={cfg.task.demo_file!r}: give a D4RL-style .hdf5 or .npz file of "
+                        f"{cfg.task.env} expert episodes.")
+    episodes = (load_d4rl_npz if path.suffix == ".npz" else load_d4rl_hdf5)(path)
+    return [e for e in episodes if len(e) > 1][: cfg.task.demos]
+
+
+class TransitionBuffer:
+    """The agent's own (s, a, s') (newest `capacity` kept), the env steps spent so far, the refits done."""
+
+    def __init__(self, capacity: int, state_dim: int, act_dim: int):
+        self.capacity = capacity
+        self.s, self.a, self.s2 = torch.zeros(0, state_dim), torch.zeros(0, act_dim), torch.zeros(0, state_dim)
+        self.env_steps, self.collections = 0, 0
+
+    def add(self, trajectories: list[Trajectory], last_obs: list[np.ndarray]) -> None:
+        for t, last in zip(trajectories, last_obs):
+            obs = torch.as_tensor(np.concatenate([t.observations, last[None]]), dtype=torch.float32)
+            self.s = torch.cat([self.s, obs[:-1]])[-self.capacity:]
+            self.s2 = torch.cat([self.s2, obs[1:]])[-self.capacity:]
+            self.a = torch.cat([self.a, torch.as_tensor(t.actions, dtype=torch.float32)])[-self.capacity:]
+            self.env_steps += len(t)
+
+    def state_dict(self) -> dict:
+        return {"s": self.s, "a": self.a, "s2": self.s2, "env_steps": torch.tensor(self.env_steps),
+                "collections": torch.tensor(self.collections)}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.s, self.a, self.s2 = state["s"], state["a"], state["s2"]
+        self.env_steps, self.collections = int(state["env_steps"]), int(state["collections"])
+
+
+def fit_regression(net: torch.nn.Module, opt: torch.optim.Optimizer, x1: torch.Tensor, x2: torch.Tensor,
+                   y: torch.Tensor, *, epochs: int, batch_size: int) -> float:
+    """`epochs` passes of minibatch MSE of net(x1, x2) against y (g_beta or BCO's inverse model); last loss."""
+    loss = torch.zeros(())
+    for _ in range(epochs):
+        for idx in torch.randperm(len(y)).split(batch_size):
+            loss = (net(x1[idx], x2[idx]) - y[idx]).pow(2).mean()
+            guarded_step(opt, loss, net.parameters(), 0.0, "transition model loss")
+    return float(loss.detach())
+
+
+class MujocoTask(TrainTask):
+    """Imitation from expert state sequences in a gymnasium MuJoCo env (policy.kind: ebm = LanMDP, regression =
+    BCO, bc_actions = BC with the true actions)."""
+
+    def __init__(self, cfg: LanMDPConfig, device: torch.device, seed: int):
+        self.cfg, self.device, self.seed = cfg, device, seed
+        self.kind = {"ebm": "lanmdp", "regression": "bco", "bc_actions": "bc_actions"}[cfg.policy.kind]
+        self.env_id = MUJOCO_ENVS[cfg.task.env]
+        self.envs: list[gym.Env] = []
+        probe = gym.make(self.env_id)
+        space = probe.action_space
+        if not (np.allclose(space.low, -1) and np.allclose(space.high, 1)):
+            raise UserError(f"{self.env_id}: LanMDP samples actions in [-1, 1]; this env's box is "
+                            f"[{space.low}, {space.high}].")
+        self.state_dim, self.act_dim = probe.observation_space.shape[0], space.shape[0]
+        demos = load_demonstrations(cfg, seed)
+        if not demos or demos[0].observations.shape[1:] != (self.state_dim,):
+            raise UserError(f"task.demo_file={cfg.task.demo_file!r}: {self.env_id} observations have "
+                            f"{self.state_dim} entries, the file's have shape "
+                            f"{demos[0].observations.shape[1:] if demos else 'none (no episode of 2+ steps)'}.")
+        self.expert_return = float(np.mean([d.ret for d in demos]))
+        c = cfg.policy.context
+        windows = context_windows([torch.as_tensor(d.observations, dtype=torch.float32) for d in demos], c)
+        actions = torch.cat([torch.as_tensor(d.actions[:-1], dtype=torch.float32) for d in demos])
+        self.data = torch.cat([windows.flatten(1), actions], 1).to(device)  # (N, (c + 1) S + A)
+        self.policy = make_policy(cfg, self.state_dim, self.act_dim).to(device)
+        self.opt = make_optimizer(cfg, self.policy.parameters())
+        mb = cfg.model_based
+        d_in, d_out = ((self.state_dim + self.act_dim, self.state_dim) if self.kind == "lanmdp"
+                       else (2 * self.state_dim, self.act_dim))
+        self.model = TransitionMLP(d_in=d_in, d_out=d_out, hidden=mb.hidden, layers=mb.layers).to(device)
+        self.model_opt = torch.optim.AdamW(self.model.parameters(), lr=mb.lr, weight_decay=1e-4)
+        self.buffer = TransitionBuffer(mb.buffer_size, self.state_dim, self.act_dim)
+        self._random_return: float | None = None
+        if self.kind != "bc_actions":
+            rng = np.random.default_rng(seed)
+            while self.buffer.env_steps < mb.init_transitions:
+                n = self.buffer.env_steps
+                self.buffer.add(*self.run(lambda o, _: rng.uniform(-1, 1, (len(o), self.act_dim)),
+                                          [seed * 100_000 + n + i for i in range(mb.collect_episodes)]))
+            self.refit(mb.epochs_init)
+
+    def _env_list(self, n: int) -> list[gym.Env]:
+        while len(self.envs) < n:
+            self.envs.append(gym.make(self.env_id))
+        return self.envs[:n]
+
+    def run(self, choose, seeds: list[int]) -> tuple[list[Trajectory], list[np.ndarray]]:
+        return rollout_parallel(self._env_list(len(seeds)), choose, seeds)
+
+    def policy_chooser(self):
+        """A batched acting function for rollout_parallel from the current policy (a fresh context per call)."""
+        roller = None
+
+        def choose(obs: np.ndarray, active: np.ndarray) -> np.ndarray:
+            nonlocal roller
+            if roller is None:
+                roller = RollingContext(len(obs), self.cfg.policy.context, self.state_dim, self.device)
+            ctx = roller.push(torch.as_tensor(obs, dtype=torch.float32, device=self.device))
+            if self.kind == "lanmdp":
+                a = act(self.policy, ctx, max_action=1.0, s=self.cfg.sampler)
+            else:
+                with torch.no_grad():
+                    a = self.policy(ctx).clamp(-1, 1)
+            return a.cpu().numpy()
+
+        return choose
+
+    def refit(self, epochs: int) -> float:
+        b = self.buffer
+        s, a, s2 = b.s.to(self.device), b.a.to(self.device), b.s2.to(self.device)
+        if self.kind == "lanmdp":
+            target = s2 - s if self.cfg.model_based.predict_delta else s2
+            return fit_regression(self.model, self.model_opt, s, a, target, epochs=epochs,
+                                  batch_size=self.cfg.model_based.batch_size)
+        return fit_regression(self.model, self.model_opt, s, s2, a, epochs=epochs,
+                              batch_size=self.cfg.model_based.batch_size)
+
+    def transition(self, states: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """g_beta(s, a): the predicted mean next state."""
+        out = self.model(states, actions)
+        return states + out if self.cfg.model_based.predict_delta else out
+
+    def sigma(self) -> float:
+        """sigma annealed linearly from loss.sigma to loss.sigma_end over the run's refits (official: a fixed
+        decrement per refit)."""
+        total = max(self.cfg.train.steps // self.cfg.model_based.collect_every, 1)
+        share = min(self.buffer.collections / total, 1.0)
+        return self.cfg.loss.sigma + (self.cfg.loss.sigma_end - self.cfg.loss.sigma) * share
+
+    def collect(self) -> dict[str, float]:
+        """Roll the policy out, add its transitions to the buffer, refit the model (official training_epoch_end)."""
+        mb, b = self.cfg.model_based, self.buffer
+        seeds = [self.seed * 100_000 + 50_000 + b.collections * mb.collect_episodes + i
+                 for i in range(mb.collect_episodes)]
+        trajectories, last = self.run(self.policy_chooser(), seeds)
+        b.add(trajectories, last)
+        b.collections += 1
+        return {"collect_return": float(np.mean([t.ret for t in trajectories])), "model_loss": self.refit(mb.epochs)}
+
+    def state_objects(self) -> dict:
+        return {"policy": self.policy, "optimizer": self.opt, "model": self.model, "model_opt": self.model_opt,
+                "buffer": self.buffer}
+
+    def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
+        c, S = self.cfg.policy.context, self.state_dim
+        windows = batch[:, : (c + 1) * S].view(len(batch), c + 1, S)
+        context, next_states, true_a = windows[:, :-1], windows[:, -1], batch[:, (c + 1) * S:]
+        logs: dict[str, float] = {}
+        if self.kind == "lanmdp":
+            scale = self.buffer.s.std(0).clamp_min(1e-3).to(self.device) if self.cfg.loss.standardise else 1.0
+            loss, logs, a = importance_step(self.policy, context, next_states, self.transition, self.cfg,
+                                            self.sigma(), scale=scale)
+            logs["action_l1"] = float((a - true_a.repeat_interleave(self.cfg.sampler.samples, 0)).abs().mean())
+        elif self.kind == "bco":
+            with torch.no_grad():
+                inferred = self.model(context[:, -1], next_states).clamp(-1, 1)
+            loss = (self.policy(context) - inferred).pow(2).mean()
+            logs["action_l1"] = float((inferred - true_a).abs().mean())
+        else:
+            loss = (self.policy(context) - true_a).pow(2).mean()
+        guarded_step(self.opt, loss, self.policy.parameters(), self.cfg.optim.grad_clip, f"{self.kind} policy loss")
+        if self.kind != "bc_actions" and (step + 1) % self.cfg.model_based.collect_every == 0:
+            logs.update(self.collect())
+        return {"loss": float(loss.detach()), "env_steps": float(self.buffer.env_steps), **logs}
+
+    def random_return(self) -> float:
+        """Mean return of uniform random actions on the evaluation seeds (the 0 of the normalised return)."""
+        if self._random_return is None:
+            rng = np.random.default_rng(0)
+            trajectories, _ = self.run(lambda o, _: rng.uniform(-1, 1, (len(o), self.act_dim)),
+                                       [EVAL_SEED + i for i in range(self.cfg.eval.samples)])
+            self._random_return = float(np.mean([t.ret for t in trajectories]))
+        return self._random_return
+
+    def evaluate(self) -> dict[str, float]:
+        trajectories, _ = self.run(self.policy_chooser(),
+                                   [EVAL_SEED + i for i in range(self.cfg.eval.samples)])
+        raw = float(np.mean([t.ret for t in trajectories]))
+        lo = self.random_return()
+        normalised = (raw - lo) / (self.expert_return - lo)
+        return {"return": normalised, "return_raw": raw, "expert_return": self.expert_return, "random_return": lo,
+                "env_steps": float(self.buffer.env_steps), "score": -normalised}
+
+    def sample(self, n: int) -> torch.Tensor:
+        """The states of n policy episodes (n, T, S), zero-padded to the longest."""
+        trajectories, _ = self.run(self.policy_chooser(), [EVAL_SEED + i for i in range(n)])
+        out = torch.zeros(n, max(len(t) for t in trajectories), self.state_dim)
+        for i, t in enumerate(trajectories):
+            out[i, : len(t)] = torch.as_tensor(t.observations)
+        return out

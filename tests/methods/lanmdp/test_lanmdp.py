@@ -1,0 +1,163 @@
+"""LanMDP: the action sampler's box, the cubic metric, context padding, the loss's direction, planning towards a
+goal, and the Reacher task's buffer and exact resume."""
+
+from dataclasses import replace
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+from inferlab.core.langevin import box_langevin_sample, polynomial_schedule
+from inferlab.data.cubic_paths import cubic_demonstrations
+from inferlab.data.offline_rl import Trajectory, save_d4rl_hdf5
+from inferlab.engine.distributed import DistContext
+from inferlab.engine.seed import seed_everything
+from inferlab.engine.trainer import fit
+from inferlab.errors import UserError
+from inferlab.methods.lanmdp import make_task
+from inferlab.methods.lanmdp.config import PolicyConfig, SamplerConfig, paper_mujoco, tiny_reacher, with_variant
+from inferlab.methods.lanmdp.context import RollingContext, context_windows
+from inferlab.methods.lanmdp.cubic import cubic_fit_metrics
+from inferlab.methods.lanmdp.model import EnergyPolicy
+from inferlab.methods.lanmdp.objective import gaussian_log_prob, lanmdp_loss, one_sigma_floor
+from inferlab.methods.lanmdp.sampling import act, plan_to_goal, sample_prior_actions
+
+
+def policy(c=2, state_dim=2, act_dim=1):
+    torch.manual_seed(0)
+    return EnergyPolicy(state_dim=state_dim, act_dim=act_dim, context=c, hidden=16, layers=3, init_std=0.0)
+
+
+def test_sampler_respects_the_action_box_and_keeps_the_best_state():
+    torch.manual_seed(0)
+    x, best = box_langevin_sample(lambda a: -50 * a.sum(1), torch.zeros(64, 2), [5.0] * 10, low=-0.5, high=0.5,
+                                  noise_std=1.0, grad_clip=0.3)
+    assert x.abs().max() <= 0.5 and best.abs().max() <= 0.5
+    assert torch.allclose(x, torch.full_like(x, 0.5))  # pushed to the upper edge by a clipped gradient
+    ctx = torch.randn(32, 2, 2) * 3
+    a = sample_prior_actions(policy(), ctx, max_action=0.5, steps=20, s=SamplerConfig(step_size=10.0, noise=2.0))
+    assert a.shape == (32, 1) and a.abs().max() <= 0.5
+    chosen = act(policy(), ctx, max_action=0.5, s=SamplerConfig(eval_candidates=4, exec_noise=5.0))
+    assert chosen.abs().max() <= 0.5
+
+
+def test_polynomial_schedule_matches_the_official_loop():
+    s = polynomial_schedule(10.0, 1.0, 40)
+    assert len(s) == 40 and s[0] == 10.0
+    assert s[38] == pytest.approx(1.0) and 1.0 < s[-1] < 1.01 and all(a >= b for a, b in zip(s[1:], s[2:-1]))
+
+
+def test_cubic_metric_on_known_curves():
+    demos = cubic_demonstrations(20, np.random.default_rng(0))
+    m = cubic_fit_metrics(demos)
+    assert m["acc_rate"] == 1.0 and m["acc_res"] < 1e-5
+    x = np.linspace(-1, 1, 21)
+    lines = np.stack([np.stack([0.3 * x + b, x], -1) for b in (-0.5, 0.0, 0.5)])
+    shallow = np.stack([0.4 * x**3 - 0.4 * x, x], -1)[None]
+    assert cubic_fit_metrics(lines)["acc_rate"] == 0.0 and np.isnan(cubic_fit_metrics(lines)["acc_res"])
+    assert cubic_fit_metrics(shallow)["acc_rate"] == 0.0  # |leading| = 0.4 < 0.5
+    zigzag = demos.copy()
+    zigzag[:, ::2, 0] += 0.1
+    noisy = cubic_fit_metrics(zigzag)
+    assert noisy["acc_rate"] == 1.0 and 0.04 < noisy["acc_res"] < 0.06  # a +-0.05 zigzag about the fit
+
+
+def test_contexts_are_zero_padded_at_episode_starts_as_official():
+    states = torch.arange(1, 7, dtype=torch.float32).view(3, 2)  # s0 = (1, 2), s1 = (3, 4), s2 = (5, 6)
+    w = context_windows([states, states + 10], c=3, start_window=True)
+    assert w.shape == (6, 4, 2)
+    assert torch.equal(w[0], torch.stack([torch.zeros(2), torch.zeros(2), torch.zeros(2), states[0]]))
+    assert torch.equal(w[1], torch.stack([torch.zeros(2), torch.zeros(2), states[0], states[1]]))
+    assert torch.equal(w[2], torch.stack([torch.zeros(2), states[0], states[1], states[2]]))
+    assert torch.equal(w[3, -1], states[0] + 10) and (w[3, :-1] == 0).all()  # no leak across episodes
+    assert len(context_windows([states], c=3)) == 2  # MuJoCo: transitions only
+    roll = RollingContext(2, 3, 2)
+    ctx = roll.push(states[:2])
+    assert (ctx[:, :2] == 0).all() and torch.equal(ctx[:, 2], states[:2])
+    assert torch.equal(roll.push(states[1:])[:, 1:], torch.stack([states[:2], states[1:]], 1))
+
+
+def test_loss_raises_f_where_the_transition_explains_the_next_state():
+    f = torch.zeros(1, 4, requires_grad=True)
+    log_lik = gaussian_log_prob(torch.tensor([[[0.0], [0.1], [1.0], [3.0]]]), 0.1)  # residuals of 4 samples
+    loss, w = lanmdp_loss(f, log_lik, floor=-20.0, energy_reg=0.0)
+    loss.backward()
+    assert torch.allclose(w.sum(-1), torch.tensor([4.0]))
+    assert f.grad[0, 0] < 0 and f.grad[0, 3] > 0  # gradient descent raises f(a_0), lowers f(a_3)
+    assert one_sigma_floor(11, 0.1) < gaussian_log_prob(torch.zeros(1, 11), 0.1).item()
+
+
+def test_posterior_planning_reaches_the_goal_with_a_flat_prior():
+    p = policy(c=3)
+    for prm in p.parameters():
+        torch.nn.init.zeros_(prm)  # f = 0: only the target term acts
+    torch.manual_seed(0)
+    states = torch.from_numpy(cubic_demonstrations(6, np.random.default_rng(0)))
+    actions = states[:, 1:, :1] - states[:, :-1, :1]
+    goals = states[:, -1, 0] + torch.tensor([0.3, -0.3, 0.2, -0.2, 0.1, 0.0])
+    planned = plan_to_goal(p, states, actions, goals, start=10, steps=200, step_size=0.5, noise=0.0,
+                           target_weight=1.0, grad_clip=0.3, max_action=0.5)
+    assert torch.equal(planned[:, :11], states[:, :11])
+    assert (planned[:, -1, 0] - goals).abs().max() < 0.02
+
+
+def small_reacher(variant="lanmdp"):
+    cfg = tiny_reacher()
+    cfg = replace(cfg, task=replace(cfg.task, demos=2), policy=replace(cfg.policy, context=2),
+                  sampler=replace(cfg.sampler, samples=2, steps=3, eval_steps=3, eval_candidates=2),
+                  model_based=replace(cfg.model_based, init_transitions=100, collect_every=2, collect_episodes=1,
+                                      hidden=16, epochs_init=2, epochs=1),
+                  train=replace(cfg.train, steps=4, batch_size=16, checkpoint_every=2, log_every=1),
+                  eval=replace(cfg.eval, samples=1))
+    return with_variant(cfg, variant)
+
+
+@pytest.mark.parametrize("variant", ["lanmdp", "bco"])
+def test_reacher_task_resumes_exactly_and_counts_env_steps(variant, tmp_path):
+    cfg = small_reacher(variant)
+
+    def train(run_dir, steps, resume=None):
+        seed_everything(0)
+        task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+        seed_everything(0)
+        result = fit(task, replace(cfg.train, steps=steps), seed=0, run_dir=run_dir, resume=resume, progress=False)
+        return task, result
+
+    for d in ("whole", "split"):
+        (tmp_path / d / "checkpoints").mkdir(parents=True)
+    whole, result = train(tmp_path / "whole", 4)
+    assert result.metrics["env_steps"] == 100 + 2 * 50  # initial random transitions + two collected episodes
+    train(tmp_path / "split", 2)
+    resume = torch.load(tmp_path / "split" / "checkpoints" / "last.pt", weights_only=True)
+    split, _ = train(tmp_path / "split", 4, resume)
+    for a, b in zip(whole.policy.parameters(), split.policy.parameters()):
+        assert torch.equal(a, b)
+    assert torch.equal(whole.buffer.s, split.buffer.s) and len(whole.buffer.s) == 200
+
+
+def test_user_demonstrations_load_and_bad_files_are_refused(tmp_path):
+    rng = np.random.default_rng(0)
+    episodes = [Trajectory(rng.normal(size=(30, 11)).astype(np.float32), rng.uniform(-1, 1, (30, 3)),
+                           np.ones(30, np.float32), terminated=False) for _ in range(3)]
+    path = save_d4rl_hdf5(episodes, tmp_path / "hopper.hdf5")
+    cfg = paper_mujoco("hopper")
+    cfg = replace(cfg, task=replace(cfg.task, demo_file=str(path), demos=2),
+                  model_based=replace(cfg.model_based, init_transitions=10, collect_episodes=1, hidden=8, layers=2,
+                                      epochs_init=1))
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    assert task.data.shape == (2 * 29, 2 * 11 + 3) and task.expert_return == 30.0
+    with h5py.File(tmp_path / "bad.hdf5", "w") as f:
+        f.create_dataset("observations", data=np.zeros((3, 11)))
+    for bad in ("missing.hdf5", str(tmp_path / "bad.hdf5"), "demos.csv"):
+        with pytest.raises(UserError):
+            make_task(replace(cfg, task=replace(cfg.task, demo_file=bad)), torch.device("cpu"), DistContext(), 0)
+
+
+def test_cubic_task_refuses_bc_actions():
+    from inferlab.methods.lanmdp.config import tiny
+
+    cfg = tiny()
+    with pytest.raises(UserError, match="regression"):
+        make_task(replace(cfg, policy=replace(cfg.policy, kind="bc_actions")), torch.device("cpu"), DistContext(), 0)
+    assert PolicyConfig().context == 6
