@@ -130,8 +130,8 @@ def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], cro
 @lru_cache(maxsize=6)
 def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) -> dict:
     """`n` problems of `split` ('train', 'val' or a test split name), rendered at size x size: panels (n, 16, panel,
-    panel) uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16, n_slots,
-    crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
+    panel) uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16,
+    n_slots, crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
     centre column, height, width), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
     (rule_groups), target (n,), n_slots (per component), config (name). 8 context panels, then 8 candidates.
     Seeded per split; cached in-process (the ALANS and CNN variants of one bench share the draw)."""
