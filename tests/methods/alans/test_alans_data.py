@@ -28,6 +28,12 @@ def test_splits_have_one_crop_per_slot_of_their_configuration():
     assert shapes["localism"] == ((3, 16, 2, 12, 12), (1, 1))
 
 
+def test_validation_draw_is_iid_with_training_but_its_own_stream():
+    train, val = make_split("train", 3, 48, 12, 32, 5), make_split("val", 3, 48, 12, 32, 5)
+    assert val["config"] == train["config"] and val["crops"].shape == train["crops"].shape
+    assert not torch.equal(val["crops"], train["crops"])
+
+
 def test_crops_skip_the_divider():
     """Left_Right at 160 px: the official crops are [40:120, :80] and [40:120, 81:160] (column 80 is the divider)."""
     boxes = slot_boxes(CONFIGURATIONS["left_center_single_right_center_single"], 160)

@@ -64,12 +64,14 @@ def test_every_variant_trains_and_evaluates_on_the_splits(variant):
     from inferlab.methods.alans.train import ALANSTask
     cfg = tiny()
     cfg = replace(cfg, data=replace(cfg.data, train_problems=8, image_size=32, crop_size=8, panel_size=32),
-                  model=replace(cfg.model, variant=variant, channels=4), eval=replace(cfg.eval, samples=4))
+                  model=replace(cfg.model, variant=variant, channels=4),
+                  eval=replace(cfg.eval, samples=4, val_samples=3))
     task = ALANSTask(cfg, torch.device("cpu"), seed=0)
     logs = task.train_step(torch.arange(4), step=0)
     assert 0 < logs["ce"] < 10
     metrics = task.evaluate()
-    assert {"acc_iid", "acc_systematicity", "acc_productivity", "acc_localism"} <= set(metrics)
+    assert {"acc_iid", "acc_systematicity", "acc_productivity", "acc_localism", "acc_val"} <= set(metrics)
+    assert metrics["score"] == 1.0 - metrics["acc_val"]  # choices are made on the validation draw
     assert ("generation_acc" in metrics) == (variant == "alans")
 
 
@@ -92,3 +94,19 @@ def test_paper_preset_model_runs_with_the_official_matrix_size():
     model = ALANS(4, m.matrix_size, m.reg, m.scale, m.op_scale, m.shared_matrices, m.answer)
     out = model(torch.rand(2, 16, 4, 1, 16, 16) * 2 - 1, (4,))
     assert out["scores"].shape == (2, 8) and torch.isfinite(out["scores"]).all()
+
+
+def test_bench_tunes_the_learning_rate_on_the_validation_draw(tmp_path):
+    from dataclasses import replace
+
+    from inferlab.methods.alans.bench import _tuned
+    from inferlab.methods.alans.config import tiny
+    cfg = tiny()
+    cfg = replace(cfg, data=replace(cfg.data, train_problems=8, image_size=32, crop_size=8, panel_size=32),
+                  model=replace(cfg.model, channels=4), eval=replace(cfg.eval, samples=4, val_samples=3),
+                  optim=replace(cfg.optim, lr_grid=(1e-3, 1e-2)),
+                  train=replace(cfg.train, steps=2, batch_size=4, log_every=1, checkpoint_every=2))
+    ((task, fit, run_dir), lr), sweep = _tuned(cfg, "cnn", torch.device("cpu"), 0, tmp_path)
+    assert set(sweep) == {"acc_val_lr0.001", "acc_val_lr0.01"}
+    assert sweep[f"acc_val_lr{lr:g}"] == max(sweep.values()) == fit.metrics["acc_val"]
+    assert run_dir.name == f"cnn_lr{lr:g}" and task.opt.param_groups[0]["lr"] == lr

@@ -10,24 +10,59 @@ from pathlib import Path
 import torch
 
 from inferlab.engine.bench import train_variant
+from inferlab.data.raven.splits import HELD_OUT
+from inferlab.errors import DivergenceError, UserError
 from inferlab.methods.alans.config import ALANSConfig
 from inferlab.methods.alans.train import VARIANTS
-from inferlab.data.raven.splits import HELD_OUT
+
+
+LR_FIELDS = {"alans": "lr", "cnn": "cnn_lr", "wren": "wren_lr", "scl": "scl_lr"}
+"""The OptimConfig field holding each variant's learning rate."""
+
+
+def _train(cfg: ALANSConfig, label: str, run_label: str, device: torch.device, seed: int, out_dir: Path) -> tuple:
+    from inferlab.methods.alans import make_task
+
+    var_cfg = replace(cfg, model=replace(cfg.model, variant=label))
+    return train_variant(make_task, var_cfg, label=run_label, device=device, seed=seed, out_dir=out_dir)
+
+
+def _tuned(cfg: ALANSConfig, label: str, device: torch.device, seed: int, out_dir: Path) -> tuple[tuple, dict]:
+    """Train `label` at every rate of optim.lr_grid (run folders <label>_lr<rate>) and keep the run with the best
+    acc_val; a run that diverges counts as failed. Returns that run and {"acc_val_lr<rate>": acc_val, None when the
+    run diverged}."""
+    sweep, best, best_acc = {}, None, -1.0
+    for lr in cfg.optim.lr_grid:
+        run_cfg = replace(cfg, optim=replace(cfg.optim, **{LR_FIELDS[label]: lr}))
+        try:
+            run = _train(run_cfg, label, f"{label}_lr{lr:g}", device, seed, out_dir)
+        except DivergenceError:
+            sweep[f"acc_val_lr{lr:g}"] = None
+            continue
+        acc = run[1].metrics["acc_val"]
+        sweep[f"acc_val_lr{lr:g}"] = acc
+        if acc > best_acc:
+            best, best_acc = (run, lr), acc
+    if best is None:
+        raise UserError(f"alans bench: every learning rate of optim.lr_grid diverged for {label}.")
+    return best, sweep
 
 
 def bench(cfg: ALANSConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
-    from inferlab.methods.alans import make_task
-
     results, figures = {}, []
     for label in VARIANTS:
-        var_cfg = replace(cfg, model=replace(cfg.model, variant=label))
-        task, fit, run_dir = train_variant(make_task, var_cfg, label=label, device=device, seed=seed, out_dir=out_dir)
+        if cfg.optim.lr_grid:
+            ((task, fit, run_dir), lr), sweep = _tuned(cfg, label, device, seed, out_dir)
+        else:
+            (task, fit, run_dir), sweep = _train(cfg, label, label, device, seed, out_dir), None
+            lr = getattr(cfg.optim, LR_FIELDS[label])
         steps_per_epoch = cfg.data.train_problems / cfg.train.batch_size
         metrics = {k: v for k, v in fit.metrics.items() if k != "score"}
-        metrics.update(train_seconds=fit.seconds, seconds_per_step=fit.seconds_per_step,
+        metrics.update(lr=lr, train_seconds=fit.seconds, seconds_per_step=fit.seconds_per_step,
                        seconds_per_epoch=fit.seconds_per_step * steps_per_epoch,
                        epochs=cfg.train.steps / steps_per_epoch,
                        parameters=sum(p.numel() for p in task.model.parameters()))
+        metrics.update(sweep or {})
         results[label] = metrics
         samples = sorted((run_dir / "samples").glob("*.png"))
         if samples:
@@ -44,8 +79,9 @@ def bench(cfg: ALANSConfig, device: torch.device, seed: int, out_dir: Path) -> d
                      "Type/Size/Color under the executed operators) equals the true answer. Baselines, answer loss "
                      "only: cnn (ALANS's per-slot crops + box embedding, summed per panel, row-relation MLP), wren "
                      "(WReN relation network on whole panels), scl (Scattering Compositional Learner on whole "
-                     f"panels); learning rates {cfg.optim.lr:g} (alans) / {cfg.optim.cnn_lr:g} / "
-                     f"{cfg.optim.wren_lr:g} / {cfg.optim.scl_lr:g}. ALANS answer objective: {cfg.model.answer} "
+                     "panels); each variant's learning rate in `lr` (with optim.lr_grid: the grid rate with the "
+                     "best acc_val, the sweep's acc_val per rate in acc_val_lr<rate>, the same grid for every "
+                     "variant). acc_val: an iid validation draw used only for choices. ALANS answer objective: {cfg.model.answer} "
                      "(scoring.py). ALANS also gets the auxiliary rule loss (as in the "
                      "paper); its perception is label-free unless loss.attr_weight > 0 (tiny: 0), which adds a loss "
                      "on ground-truth attributes that the paper does not use and that answer generation needs: "

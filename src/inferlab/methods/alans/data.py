@@ -25,6 +25,10 @@ N_VALUES = {"Type": 5, "Size": 6, "Color": 10, "Number": MAX_SLOTS}
 """Values per attribute: Type levels 1..5 (index = level - 1), Size levels 0..5, Color levels 0..9, Number 1..9
 (index = count - 1)."""
 SPLIT_NAMES = tuple(SPLITS)
+"""The test splits; 'train' and 'val' (an iid validation draw for model and learning-rate selection) come from the
+training side."""
+STREAMS = {"train": 0, **{name: 1 + i for i, name in enumerate(SPLIT_NAMES)}, "val": 1 + len(SPLIT_NAMES)}
+"""Random stream of each split (with the seed): train, val and the test splits never share draws."""
 INCONSISTENT = 4
 """Rule-group index of an attribute whose context entities disagree (Constant on a non-uniform layout): the
 official code's extra 'inconsistent' action, which leaves the attribute out of the answer score."""
@@ -125,17 +129,17 @@ def crop_slots(images: torch.Tensor, boxes: list[tuple[int, int, int, int]], cro
 
 @lru_cache(maxsize=6)
 def make_split(split: str, n: int, size: int, crop: int, panel: int, seed: int) -> dict:
-    """`n` problems of `split` ('train' or a test split name), rendered at size x size: panels (n, 16, panel, panel)
-    uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16, n_slots,
-    crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
+    """`n` problems of `split` ('train', 'val' or a test split name), rendered at size x size: panels (n, 16, panel,
+    panel) uint8 (the whole panels, downsampled: the WReN and SCL baselines' input and the figures), crops (n, 16,
+    n_slots, crop, crop) uint8 (the object CNN's and the cnn baseline's input), boxes (n_slots, 4) (each slot's centre row,
     centre column, height, width), exist (n, 16, n_slots), attrs (n, 16, n_slots, 3), groups (n, C, 5)
     (rule_groups), target (n,), n_slots (per component), config (name). 8 context panels, then 8 candidates.
     Seeded per split; cached in-process (the ALANS and CNN variants of one bench share the draw)."""
-    part = TRAIN if split == "train" else SPLITS[split]
+    part = TRAIN if split in ("train", "val") else SPLITS[split]
     config = CONFIGURATIONS[part.config]
     n_slots = tuple(lay.n_slots for lay in config.layouts)
     boxes, covered, whole = slot_boxes(config, size), covered_boxes(config, size), [(0, 0, size, size)]
-    rng = np.random.default_rng([seed, 0 if split == "train" else 1 + SPLIT_NAMES.index(split)])
+    rng = np.random.default_rng([seed, STREAMS[split]])
     panels = torch.empty((n, 16, panel, panel), dtype=torch.uint8)
     crops = torch.empty((n, 16, len(boxes), crop, crop), dtype=torch.uint8)
     exist = np.empty((n, 16, len(boxes)), np.int64)

@@ -43,6 +43,7 @@ class ALANSTask(TrainTask):
         sizes = (d.image_size, d.crop_size, d.panel_size)
         self.train_split = make_split("train", d.train_problems, *sizes, seed)
         self.tests = {s: make_split(s, cfg.eval.samples, *sizes, seed + 1) for s in SPLIT_NAMES}
+        self.tests["val"] = make_split("val", cfg.eval.val_samples, *sizes, seed)
         self.data = torch.arange(d.train_problems)
         m, o = cfg.model, cfg.optim
         self.model = {
@@ -50,7 +51,7 @@ class ALANSTask(TrainTask):
             "cnn": lambda: CropCNN(m.channels),
             "wren": lambda: WReN(m.channels, d.panel_size),
             "scl": lambda: SCL(m.channels, d.panel_size),
-        }[m.variant]().to(device)
+        }[m.variant]().to(device, memory_format=torch.channels_last)  # conv weights NHWC: ~30% faster on CPU
         lr = {"alans": o.lr, "cnn": o.cnn_lr, "wren": o.wren_lr, "scl": o.scl_lr}[m.variant]
         self.opt = torch.optim.Adam(self.model.parameters(), lr=lr, weight_decay=o.weight_decay)
 
@@ -105,13 +106,15 @@ class ALANSTask(TrainTask):
         return result
 
     def evaluate(self) -> dict[str, float]:
+        """acc_<split> on the four test splits and on `val` (the iid validation draw: learning-rate and checkpoint
+        selection), generation_acc on iid, score = 1 - acc_val."""
         metrics = {}
-        for split in SPLIT_NAMES:
+        for split in (*SPLIT_NAMES, "val"):
             pred = self.predict(split)
             metrics[f"acc_{split}"] = (pred["chosen"] == self.tests[split]["target"]).float().mean().item()
             if split == "iid" and "decoded" in pred:
                 metrics["generation_acc"] = generation_accuracy(self.tests[split], pred["decoded"])
-        metrics["score"] = 1.0 - metrics["acc_iid"]
+        metrics["score"] = 1.0 - metrics["acc_val"]  # model selection on the validation draw, never a test split
         return metrics
 
     def sample(self, n: int) -> torch.Tensor:
