@@ -29,7 +29,7 @@ def move_text(move: list[int]) -> str:
 
 
 class PlaySession:
-    """Spaces of one split played in turn; `log_dir` receives episode-NNNN.jsonl files."""
+    """Spaces of one split played in turn; `log_dir` receives episode-<session start>-NNNN.jsonl files."""
 
     def __init__(self, spaces: list[Space], split: str, log_dir: Path, seed: int = 0) -> None:
         self.env = HalmaEnv(split, spaces=spaces, trial_steps=RULES[split].trial_steps)
@@ -37,6 +37,8 @@ class PlaySession:
         self.lock = threading.Lock()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.episode, self.space_index, self.over = -1, -1, True
+        self.started = time.strftime("%Y%m%d-%H%M%S")
+        """Start of the session, in every log name: a later session never appends to an earlier one's files."""
         self.new_episode()
 
     def new_episode(self, space: int | None = None) -> dict:
@@ -45,7 +47,7 @@ class PlaySession:
             self.space_index = (self.space_index + 1) % len(self.env.spaces) if space is None else space
             self.obs, self.info = self.env.reset(seed=self.seed + self.episode, options={"space": self.space_index})
             self.over, self.last = False, None
-            self.log_path = self.log_dir / f"episode-{self.episode:04d}.jsonl"
+            self.log_path = self.log_dir / f"episode-{self.started}-{self.episode:04d}.jsonl"
             self._log({"event": "start", "split": self.split, "space_index": self.space_index,
                        "space": self.env.space.to_json(), "trial_steps": self.env.trial_steps})
             return self._state()

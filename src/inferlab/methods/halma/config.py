@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
@@ -25,7 +26,7 @@ class EvalConfig:
 
 @dataclass(frozen=True)
 class AgentConfig:
-    encoder: str = "cnn"
+    encoder: Literal["cnn", "cnn_lstm", "attention"] = "cnn"
     """Panel encoder: 'cnn', 'cnn_lstm' (CNN + LSTM memory over the whole episode) or 'attention' (a transformer
     layer over the 16 panel patches)."""
     width: int = bounded(16, ge=1)
