@@ -3,26 +3,24 @@ benchmark (envs/halma), scored against the BFS oracle and the random agent on fo
 
 from __future__ import annotations
 
-import torch
 
-from inferlab.engine.distributed import DistContext
-from inferlab.methods.halma.bench import bench
-from inferlab.methods.halma.config import PRESETS, HalmaConfig
-from inferlab.methods.halma.ppo import PPOTask
-from inferlab.methods.registry import MethodSpec
+def make_task(cfg, device, dist_ctx, seed):
+    """The PPO TrainTask of cfg.agent.encoder (imports torch and the agent code on first use)."""
+    from inferlab.methods.halma.ppo import PPOTask
 
-
-def make_task(cfg: HalmaConfig, device: torch.device, dist_ctx: DistContext, seed: int) -> PPOTask:
     return PPOTask(cfg, device, seed)
 
 
-SPEC = MethodSpec(
-    name="halma",
-    summary="HALMA benchmark: PPO agents (CNN, CNN+LSTM, attention) on digit panels, oracle BFS and random, "
-            "perceptual/conceptual/algorithmic splits (Xie et al. 2021)",
-    config_cls=HalmaConfig,
-    presets=PRESETS,
-    make_task=make_task,
-    bench=bench,
-    baselines=("ppo_cnn", "ppo_cnn_lstm", "ppo_attention", "oracle", "random"),
-)
+def __getattr__(name: str):
+    """SPEC loads on first use (PEP 562), so `inferlab halma --help` imports no model code."""
+    if name != "SPEC":
+        raise AttributeError(f"module 'inferlab.methods.halma' has no attribute {name!r}")
+    from inferlab.methods.halma.bench import bench
+    from inferlab.methods.halma.config import PRESETS, HalmaConfig
+    from inferlab.methods.registry import METHODS, MethodSpec
+
+    spec = MethodSpec(name="halma", summary=METHODS["halma"].summary, config_cls=HalmaConfig, presets=PRESETS,
+                      make_task=make_task, bench=bench,
+                      baselines=("ppo_cnn", "ppo_cnn_lstm", "ppo_attention", "oracle", "random"))
+    globals()["SPEC"] = spec
+    return spec

@@ -32,9 +32,10 @@ def bench(cfg: HalmaConfig, device: torch.device, seed: int, out_dir: Path) -> d
     results.update(reference_split_metrics(spaces, cfg.eval.random_episodes, seed))
     best = max((k for k in results if k.startswith("ppo_")), key=lambda k: results[k]["train_normalised_score"])
     figures = write_figures(results, agents[best], best, spaces, out_dir, seed)
-    return {"metrics": results[best], "baselines": {k: v for k, v in results.items() if k != best},
+    return {"metrics": results[best], "baselines": results,
             "figures": [str(Path(f).relative_to(out_dir)) for f in figures],
-            "notes": f"method metrics = the best RL agent on train normalised_score: {best}. <split>_success: goal "
+            "notes": f"method metrics = the best RL agent on train normalised_score: {best} (every agent, that one included, is "
+                     "also listed under its own name, so the baselines are the same keys on every seed). <split>_success: goal "
                      "reached per trial; <split>_steps_per_trial (and _steps_trial1/2/3): moves per trial, a failed "
                      "trial counts its step limit; <split>_normalised_score = (random - agent) / (random - oracle) "
                      "steps per trial (0 random, 1 oracle). Agents sample their policy in evaluation. All three PPO "
