@@ -10,7 +10,8 @@ import numpy as np
 
 
 def check_action(space: gym.Space, action: Any) -> Any:
-    """`action` as the env should use it (an int for Discrete, a float64 array for Box), or a `ValueError`."""
+    """`action` as the env should use it (an int for Discrete, a float64 array for Box, an int64 array for
+    MultiDiscrete), or a `ValueError`."""
     if isinstance(space, gym.spaces.Discrete):
         value = np.asarray(action)
         if value.shape != () or not np.issubdtype(value.dtype, np.integer):
@@ -34,6 +35,15 @@ def check_action(space: gym.Space, action: Any) -> Any:
             raise ValueError(f"action {value.tolist()} is outside the action space [{space.low.tolist()}, "
                              f"{space.high.tolist()}].")
         return value
+    if isinstance(space, gym.spaces.MultiDiscrete):
+        value = np.asarray(action)
+        if value.shape != space.shape or not np.issubdtype(value.dtype, np.integer):
+            raise ValueError(f"action {action!r}: this environment takes {space.shape[0]} whole numbers, each from "
+                             f"0 to nvec - 1 with nvec = {space.nvec.tolist()}.")
+        if (value < 0).any() or (value >= space.nvec).any():
+            raise ValueError(f"action {value.tolist()} is outside the action space: each entry must be from 0 to "
+                             f"nvec - 1 with nvec = {space.nvec.tolist()}.")
+        return value.astype(np.int64)
     raise TypeError(f"check_action does not know {type(space).__name__} spaces.")
 
 

@@ -66,17 +66,22 @@ METHODS = {
                           "paper_ant"), ("acc_rate", True),
                          user_data={f"paper_{e}": "task.demo_file" for e in ("hopper", "halfcheetah", "walker2d",
                                                                               "ant")}),
+    "halma": MethodInfo("inferlab.methods.halma", "HALMA benchmark: PPO agents (CNN, CNN+LSTM, attention) on digit "
+                        "panels, oracle BFS and random, perceptual/conceptual/algorithmic splits (Xie et al. 2021)",
+                        ("tiny", "paper"), ("train_normalised_score", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 
 COMMAND_MODULES = {
     "data": "inferlab.data.commands",
     "assist": "inferlab.methods.assist.commands",
+    "halma": "inferlab.methods.halma.commands",
 }
 
 APP_FUNCTIONS = {
     "assist_editor.serve": "inferlab.apps.assist_editor.server:serve",
     "assist_editor.screenshot": "inferlab.apps.assist_editor.screenshot:capture_editor_screenshot",
+    "halma_play.serve": "inferlab.apps.halma_play.server:serve",
 }
 """Front ends that methods reach by name (methods never import apps/; DESIGN: layers)."""
 
