@@ -13,7 +13,7 @@ from PIL import Image
 
 from inferlab.apps.assist_editor import make_app
 from inferlab.apps.assist_editor.screenshot import CHROMIUM, capture_editor_screenshot
-from inferlab.apps.assist_editor.server import running_server
+from inferlab.apps.web.serving import running_server
 from inferlab.data.scenes3d import project
 
 W, H = 160, 120

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from inferlab.apps.assist_editor import make_app, serve
-from inferlab.apps.assist_editor.guard import MAX_BODY_BYTES
-from inferlab.apps.assist_editor.server import free_port
+from inferlab.apps.web.guard import MAX_BODY_BYTES
+from inferlab.apps.web.serving import free_port
 from inferlab.data.scenes3d import project
 from inferlab.errors import UserError
 from inferlab.methods.assist.store import build_demo_scene

@@ -7,8 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from inferlab.apps.assist_editor.screenshot import CHROMIUM
-from inferlab.apps.assist_editor.server import running_server
+from inferlab.apps.web.serving import CHROMIUM, running_server
 from inferlab.apps.halma_play import make_app
 from inferlab.envs.halma import Space
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inferlab.apps.assist_editor.server import make_app, running_server
+from inferlab.apps.assist_editor.server import make_app
+from inferlab.apps.web.serving import CHROMIUM, running_server
 from inferlab.errors import UserError
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def capture_editor_screenshot(scene_dir: Path, out_png: Path, *, width: int = 320, height: int = 240,

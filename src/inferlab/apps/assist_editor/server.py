@@ -1,4 +1,4 @@
-"""FastAPI app over an EditorSession, `serve` (uvicorn on 127.0.0.1) and `running_server` (a background thread).
+"""FastAPI app over an EditorSession and `serve` (uvicorn on 127.0.0.1); apps/web/serving.py runs it in a thread.
 
 Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
   GET  /                      the editor page (static/index.html, static/editor.js)
@@ -12,17 +12,12 @@ Endpoints (JSON unless noted; errors are HTTP 4xx with {"error": message}):
   POST /undo, POST /redo      POST /save {name?}, POST /load {name}   names inside the scene folder
   POST /camera {azimuth?, elevation?, radius?}   absolute orbit values
 
-Only the editor's own page may call it (guard.py: Host and Origin checks, bodies up to 64 KB); numbers must be
+Only the editor's own page may call it (apps/web/guard.py: Host and Origin checks, bodies up to 64 KB); numbers must be
 finite and in range (422 otherwise).
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -32,10 +27,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from inferlab.apps.assist_editor.guard import LOOPBACK_HOSTS, guard_middleware
 from inferlab.apps.assist_editor.images import png_bytes
 from inferlab.apps.assist_editor.paths import MAX_NAME_LENGTH
 from inferlab.apps.assist_editor.session import DEFAULT_SIZE, MAX_IMAGE_SIDE, BadValue, EditorSession
+from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware
 from inferlab.errors import UserError
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -161,31 +156,3 @@ def serve(scene_dir: Path, *, host: str = "127.0.0.1", port: int = 8765, allow_r
               flush=True)
     print(f"ASSIST editor on http://{host}:{port}/ (scene {Path(scene_dir).resolve()}); Ctrl+C stops it.", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free on `host` right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_server(app: FastAPI, *, host: str = "127.0.0.1", port: int | None = None,
-                   start_timeout: float = 300.0) -> Iterator[str]:
-    """Serve `app` from a background thread; yields its base URL and stops the server on exit."""
-    port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="assist-editor", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + start_timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"The editor server did not start on {host}:{port} within {start_timeout:g} s.")
-        time.sleep(0.05)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -6,7 +6,8 @@
   POST /new {space?: int}                                         a new episode (next space by default) -> state
 
 Bad requests get 4xx with {"error": message}: 422 for a malformed move, 409 for a move after the episode ended,
-403 for another host or origin (the ASSIST editor's guard), 413 for a large body. Only the log folder is written.
+403 for another host or origin (apps/web/guard.py, shared with the ASSIST editor), 413 for a large body.
+Only the log folder is written.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from inferlab.apps.assist_editor.guard import LOOPBACK_HOSTS, guard_middleware
+from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware
 from inferlab.apps.halma_play.session import EpisodeOver, PlaySession
 from inferlab.envs.halma import SPLITS, Space, generate_split
 from inferlab.errors import UserError

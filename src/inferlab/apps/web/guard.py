@@ -1,4 +1,4 @@
-"""Request guard of the editor: only its own origin may talk to it, and no request body may be large.
+"""Request guard of the web front ends (ASSIST editor, HALMA play page): own origin only, bodies capped.
 
 A page on another site can make the browser POST to http://127.0.0.1:PORT (CSRF), and a rebinding DNS name can
 make the browser treat the editor as that site's own server (DNS rebinding). So every request must name a host
