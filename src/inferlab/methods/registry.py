@@ -59,6 +59,9 @@ METHODS = {
                         "likelihood, with information bottleneck and k-means pseudo-labels (Yu et al. 2022)",
                         ("tiny", "tiny_toy", "paper", "paper_dailydialog", "paper_yelp", "paper_pinwheel"),
                         ("homogeneity", True)),
+    "sketch": MethodInfo("inferlab.methods.sketch", "emergent graphical conventions: a sketching sender and a "
+                         "photo-picking receiver learned with lambda-returns through a differentiable Bezier "
+                         "rasteriser (Qiu et al. 2022)", ("tiny", "paper"), ("acc_unseen_instance", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 
