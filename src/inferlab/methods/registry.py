@@ -69,6 +69,9 @@ METHODS = {
     "halma": MethodInfo("inferlab.methods.halma", "HALMA benchmark: PPO agents (CNN, CNN+LSTM, attention) on digit "
                         "panels, oracle BFS and random, perceptual/conceptual/algorithmic splits (Xie et al. 2021)",
                         ("tiny", "paper"), ("train_normalised_score", True)),
+    "sketch": MethodInfo("inferlab.methods.sketch", "emergent graphical conventions: a sketching sender and a "
+                         "photo-picking receiver learned with lambda-returns through a differentiable Bezier "
+                         "rasteriser (Qiu et al. 2022)", ("tiny", "paper"), ("acc_unseen_instance", True)),
 }
 METHOD_MODULES = {name: info.module for name, info in METHODS.items()}
 
