@@ -2,7 +2,8 @@
 
 Our models are small: a second intra-op thread gains nothing on an idle 2-core machine (LEBM tiny, 60 steps:
 4.02 s with two threads, 3.82 s with one) and costs a great deal as soon as anything else runs, because torch's
-threads spin and wait for each other (with a second copy running: 32.2 s with two threads, 4.13 s with one). `benchmarks/threads.py` measures it.
+threads spin and wait for each other (with a second copy running: 32.2 s with two threads, 4.13 s with one).
+`benchmarks/threads.py` measures it.
 """
 
 from __future__ import annotations
