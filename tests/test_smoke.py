@@ -26,10 +26,15 @@ def test_tiny_preset_trains_evaluates_and_samples(name):
     assert torch.isfinite(task.sample(8)).all()
 
 
+BENCH_OVERRIDES = {"emd": ["eval.toy_samples=200"]}
+"""Per-method sizes beyond train.steps and eval.samples that the smoke bench shrinks (EMD's toy MMD on 5000 samples
+is most of its bench time at 4 steps)."""
+
+
 @pytest.mark.parametrize("name", method_names())
 def test_bench_prints_the_contract_json(name, tmp_path):
     proc = run_cli("bench", name, "--json", "--out", str(tmp_path / "b"), "--set", "train.steps=4",
-                   "eval.samples=100", timeout=1200, check=True)
+                   "eval.samples=100", *BENCH_OVERRIDES.get(name, []), timeout=1200, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert {"method", "preset", "seed", "device", "seconds", "metrics", "baselines", "notes"} <= result.keys()
     spec = get_method(name)

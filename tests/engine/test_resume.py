@@ -7,7 +7,7 @@ import torch
 
 from cli_helpers import run_and_kill, run_cli, signal_at_step
 
-ARGS = ["train", "lebm", "--preset", "tiny", "--no-progress", "--seed", "3", "--set", "train.steps=120",
+ARGS = ["train", "lebm", "--preset", "tiny", "--no-progress", "--seed", "3", "--set", "train.steps=80",
         "train.checkpoint_every=10", "train.log_every=10", "eval.samples=200"]
 
 
@@ -21,14 +21,14 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
     run_cli(*ARGS, "--out", str(tmp_path / "whole"), check=True)
 
     killed = tmp_path / "killed"
-    run_and_kill(ARGS, killed, at_step=30)
+    run_and_kill(ARGS, killed, at_step=20)
     step_at_kill, _ = _weights(killed)
-    assert 10 <= step_at_kill < 120
+    assert 10 <= step_at_kill < 80
 
     run_cli("train", "--resume", str(killed), "--no-progress", check=True)
     step_a, whole = _weights(tmp_path / "whole")
     step_b, resumed = _weights(killed)
-    assert step_a == step_b == 120
+    assert step_a == step_b == 80
     assert whole.keys() == resumed.keys()
     assert all(torch.equal(whole[k], resumed[k]) for k in whole)
     steps = [json.loads(line)["step"] for line in (killed / "metrics.jsonl").read_text().splitlines()]
@@ -36,7 +36,7 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
 
 
 def test_sigint_checkpoints_the_step_it_finished_and_resume_is_bit_identical(tmp_path):
-    changes = {"train.checkpoint_every=10": "train.checkpoint_every=1000", "train.steps=120": "train.steps=40"}
+    changes = {"train.checkpoint_every=10": "train.checkpoint_every=1000", "train.steps=80": "train.steps=40"}
     args = [changes.get(a, a) for a in ARGS]
     run_cli(*args, "--out", str(tmp_path / "whole"), check=True)
 

@@ -6,11 +6,10 @@ import json
 from inferlab.eval.demo_report import headline, write_demo_report
 
 
-def _variant(folder, label, losses):
+def _variant(folder, label, losses, data="toy2d:8gaussians"):
     run = folder / label
     run.mkdir(parents=True)
-    (run / "config.json").write_text(json.dumps({"seed": 0, "config": {"data": {"name": "toy2d:8gaussians",
-                                                                                 "n": 300}}}))
+    (run / "config.json").write_text(json.dumps({"seed": 0, "config": {"data": {"name": data, "n": 300}}}))
     rows = [{"step": 10 * (i + 1), "kind": "train", "gen_loss": v} for i, v in enumerate(losses)]
     (run / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
 
@@ -39,3 +38,12 @@ def test_higher_is_better_headline_picks_the_strongest_baseline():
     result = {"method": "lpt", "metrics": {"maze_return": 12.0}, "baselines": {"bc": {"maze_return": 2.0},
                                                                                "dt": {"maze_return": 9.0}}}
     assert headline(result, {"lpt": ("maze_return", True)}) == ("maze_return", True, 12.0, "dt", 9.0)
+
+
+def test_data_the_shared_registry_does_not_know_is_left_out_not_an_error(tmp_path):
+    bench = tmp_path / "drc"
+    _variant(bench, "drc", [2.0, 1.0], data="textured")  # DRC generates its own data outside data/registry
+    result = {"method": "drc", "preset": "tiny", "seed": 0, "device": "cpu", "threads": 1, "seconds": 5.0,
+              "metrics": {"iou": 0.5}, "baselines": {}, "notes": "", "figures": [], "out": str(bench)}
+    page = write_demo_report(tmp_path, [result], {"drc": ("iou", True)}, summary={}).read_text()
+    assert 'id="drc"' in page and not (bench / "demo_real_data.png").exists()

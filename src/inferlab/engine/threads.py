@@ -1,8 +1,9 @@
 """CPU threads per process: one by default, and never more than the cores divided among torchrun's processes.
 
-Our models are small: a second intra-op thread gains little on an idle machine (LEBM tiny: 11 s with two threads,
-15 s with one) and costs a great deal as soon as anything else runs, because torch's threads spin and wait for each
-other (two concurrent copies: 68 s each with two threads, 16 s with one). `benchmarks/threads.py` measures it.
+Our models are small: a second intra-op thread gains nothing on an idle 2-core machine (LEBM tiny, 60 steps:
+4.02 s with two threads, 3.82 s with one) and costs a great deal as soon as anything else runs, because torch's
+threads spin and wait for each other (with a second copy running: 32.2 s with two threads, 4.13 s with one).
+`benchmarks/threads.py` measures it.
 """
 
 from __future__ import annotations
