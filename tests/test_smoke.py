@@ -11,7 +11,7 @@ from inferlab.engine.checkpoint import load_checkpoint
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
-from inferlab.methods.registry import get_method, method_names
+from inferlab.methods.registry import METHODS, get_method, method_names
 
 
 @pytest.mark.parametrize("name", method_names())
@@ -43,6 +43,8 @@ def test_bench_prints_the_contract_json(name, tmp_path):
         assert all(isinstance(v, (int, float)) for v in metrics.values())
     for fig in result["figures"]:
         assert (tmp_path / "b" / fig).is_file()
+    headline = METHODS[name].headline[0]  # the demo report's summary compares it with the best baseline's
+    assert headline in result["metrics"] and any(headline in b for b in result["baselines"].values())
 
 
 @pytest.mark.parametrize("name", method_names())

@@ -58,7 +58,7 @@ METHODS = {
     "ldebm": MethodInfo("inferlab.methods.ldebm", "symbol-vector latent EBM prior learned by diffusion recovery "
                         "likelihood, with information bottleneck and k-means pseudo-labels (Yu et al. 2022)",
                         ("tiny", "tiny_toy", "paper", "paper_dailydialog", "paper_yelp", "paper_pinwheel"),
-                        ("homogeneity", True)),
+                        ("homogeneity_intent", True)),
     "lanmdp": MethodInfo("inferlab.methods.lanmdp", "energy-based policy over the last c states learned from "
                          "state-only sequences by importance-sampled MLE; acting and planning as prior/posterior "
                          "sampling (Qin et al. 2023)",
