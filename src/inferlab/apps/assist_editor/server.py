@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from inferlab.apps.assist_editor.images import png_bytes
 from inferlab.apps.assist_editor.paths import MAX_NAME_LENGTH
 from inferlab.apps.assist_editor.session import DEFAULT_SIZE, MAX_IMAGE_SIDE, BadValue, EditorSession
-from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware
+from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware, validation_error_response
 from inferlab.errors import UserError
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -82,10 +82,7 @@ def make_app(scene_dir: Path, *, samples_per_node: int = 32,
     async def user_error(_: Request, err: UserError) -> JSONResponse:
         return JSONResponse({"error": str(err)}, status_code=422 if isinstance(err, BadValue) else 400)
 
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
-        return JSONResponse({"error": f"Bad request: {problems}."}, status_code=422)
+    app.exception_handler(RequestValidationError)(validation_error_response)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware
+from inferlab.apps.web.guard import LOOPBACK_HOSTS, guard_middleware, validation_error_response
 from inferlab.apps.halma_play.session import EpisodeOver, PlaySession
 from inferlab.envs.halma import SPLITS, Space, generate_split
 from inferlab.errors import UserError
@@ -51,10 +51,7 @@ def make_app(log_dir: Path, *, split: str = "train", seed: int = 0, count: int =
     app.middleware("http")(guard_middleware(LOOPBACK_HOSTS))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
-        return JSONResponse({"error": f"Bad request: {problems}."}, status_code=422)
+    app.exception_handler(RequestValidationError)(validation_error_response)
 
     @app.exception_handler(EpisodeOver)
     async def over(_: Request, err: EpisodeOver) -> JSONResponse:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -55,3 +56,9 @@ def guard_middleware(allowed_hosts: frozenset[str] | None
         return refusal(request, allowed_hosts) or await call_next(request)
 
     return guard
+
+
+async def validation_error_response(_: Request, err: RequestValidationError) -> JSONResponse:
+    """A malformed request's 422 as one line, {"error": "Bad request: body.x: <why>; ..."}, as every app answers."""
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
+    return JSONResponse({"error": f"Bad request: {problems}."}, status_code=422)
