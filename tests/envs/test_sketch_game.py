@@ -14,7 +14,9 @@ def data():
 
 
 def test_env_passes_the_pettingzoo_parallel_api_test(data):
-    parallel_api_test(SketchGameEnv(data, max_rounds=3), num_cycles=40)
+    env = SketchGameEnv(data, max_rounds=3)
+    parallel_api_test(env, num_cycles=40)  # raises AssertionError on any API violation
+    assert set(env.possible_agents) == {"sender", "receiver"}
 
 
 def _play(env, seed, strokes, choices):
