@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 from pathlib import Path
 
 from inferlab.cli import run_bench
+from inferlab.jsonfile import strict_dumps
 from inferlab.methods.registry import method_names
 
 
@@ -25,7 +27,7 @@ def main() -> None:
         for method in args.methods:
             runs = [run_bench(method, args.preset, [], seed, "auto", out / f"{method}-seed{seed}") for seed in args.seeds]
             for r in runs:
-                log.write(json.dumps(r) + "\n")
+                log.write(strict_dumps(r) + "\n")
             summary[method] = {label: _summarise([_part(r, label) for r in runs])
                                for label in [method, *runs[0]["baselines"]]}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -38,8 +40,14 @@ def _part(result: dict, label: str) -> dict:
 
 
 def _summarise(runs: list[dict]) -> dict[str, str]:
-    """'mean ± sd' over seeds for every numeric metric."""
-    return {k: _mean_sd([r[k] for r in runs]) for k, v in runs[0].items() if isinstance(v, (int, float))}
+    """'mean ± sd' over seeds for every numeric metric; a seed where it is NaN or missing is left out and counted."""
+    keys = dict.fromkeys(k for r in runs for k, v in r.items() if isinstance(v, (int, float)))
+    summary = {}
+    for k in keys:
+        values = [r[k] for r in runs if isinstance(r.get(k), (int, float)) and math.isfinite(r[k])]
+        text = _mean_sd(values) if values else "—"
+        summary[k] = text if len(values) == len(runs) else f"{text} ({len(values)} of {len(runs)} seeds finite)"
+    return summary
 
 
 def _mean_sd(values: list[float]) -> str:

@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from inferlab.cli_options import add_compute_options, positive_int
+from inferlab.jsonfile import strict_dumps
 from inferlab.methods.registry import COMMAND_MODULES, METHODS
 
 EPILOG = """examples:
@@ -321,7 +322,7 @@ def cmd_train(args) -> int:
     finally:
         shutdown_distributed(wait_for_all=finished)
     if dist_ctx.is_main:
-        print(json.dumps({"run": str(run_dir), "step": result.step, "seconds": round(result.seconds, 2),
+        print(strict_dumps({"run": str(run_dir), "step": result.step, "seconds": round(result.seconds, 2),
                           "seconds_per_step": round(result.seconds_per_step, 4), "threads": args.threads,
                           "world_size": dist_ctx.world_size, "metrics": result.metrics}))
     return 0
@@ -355,7 +356,7 @@ def cmd_eval(args) -> int:
     torch.manual_seed(meta["seed"] + state["step"])  # the seed `fit` evaluated this step with: same numbers
     metrics = task.evaluate()
     if args.json:
-        print(json.dumps({"run": args.run, "method": meta["method"], "step": state["step"], "metrics": metrics}))
+        print(strict_dumps({"run": args.run, "method": meta["method"], "step": state["step"], "metrics": metrics}))
     else:
         print(f"{meta['method']} run {args.run} at step {state['step']}:")
         for k, v in metrics.items():
@@ -377,7 +378,7 @@ def cmd_bench(args) -> int:
     result = run_bench(_need_method(args), args.preset, args.overrides, args.seed, args.device,
                        Path(args.out) if args.out else None, allow_placeholder_data=args.allow_placeholder_data)
     if args.json:
-        print(json.dumps(result))
+        print(strict_dumps(result))
     else:
         from inferlab.eval.report import format_bench_table
 
@@ -412,7 +413,7 @@ def run_bench(method: str, preset: str, overrides: list[str], seed: int, device_
               "threads": torch.get_num_threads(), "seconds": round(time.perf_counter() - t0, 2),
               "metrics": body["metrics"], "baselines": body["baselines"], "notes": body.get("notes", ""),
               "figures": body.get("figures", []), "out": str(out)}
-    (staging / BENCH_FILE).write_text(json.dumps(result, indent=2) + "\n")
+    (staging / BENCH_FILE).write_text(strict_dumps(result, indent=2) + "\n")
     replace_folder(staging, out)
     return result
 
