@@ -22,10 +22,10 @@ from typing import Any
 from inferlab.engine.threads import cpu_cores
 from inferlab.errors import UserError
 
-TINY_BENCH_SECONDS = {"lebm": 134, "damc": 180, "emd": 180, "alans": 180, "assist": 67, "lpt": 140, "drc": 227,
+TINY_BENCH_SECONDS = {"lebm": 134, "damc": 274, "emd": 308, "alans": 189, "assist": 67, "lpt": 140, "drc": 227,
                       "ldebm": 130, "lanmdp": 105, "halma": 140, "sketch": 185}
-"""CPU seconds of each method's tiny bench on one thread (the method READMEs' measurements), used only to start the
-longest first; a method not listed is taken as long as the longest."""
+"""Seconds of each method's tiny bench on one thread (README Quickstart's measurements), used only to start the
+longest first; a method not listed is taken as the longest."""
 
 
 @dataclass(frozen=True)
