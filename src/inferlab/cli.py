@@ -129,10 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_compute_options(b)
 
     d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots",
-                       description="Every method's tiny bench in turn, then an HTML report (OUT/index.html).")
+                       description="Every method's tiny bench, --jobs at a time in worker processes (longest first), then an "
+                       "HTML report (OUT/index.html). A failed bench is named with its error line, the others still "
+                       "run and the report is written without it; the exit code is then 1.")
     d.add_argument("--out", default="reports/demo", metavar="DIR", help="report folder (default: reports/demo)")
     d.add_argument("--methods", nargs="+", metavar="METHOD", help="only these methods (default: all)")
     d.add_argument("--seed", type=int, default=0, help="seed of every bench (default: 0)")
+    d.add_argument("--jobs", type=int, metavar="N",
+                   help="benches run at once, each in its own process (default: the cores this process may use, "
+                   "from its CPU affinity, divided by --threads; 2 on a 2-core machine)")
     device_option(d)
     add_compute_options(d)
 
@@ -448,6 +453,7 @@ def replace_folder(new: Path, old: Path) -> None:
 
 
 def cmd_demo(args) -> int:
+    from inferlab.eval.demo_pool import check_jobs, default_jobs, run_benches
     from inferlab.eval.demo_report import write_demo_report
     from inferlab.methods.registry import method_info, method_names
 
@@ -455,16 +461,21 @@ def cmd_demo(args) -> int:
     names = args.methods or method_names()
     for name in names:
         method_info(name)  # an unknown name fails before the first bench, not after an hour
-    results, t0 = [], time.perf_counter()
-    for i, name in enumerate(names, 1):
-        print(f"demo: bench {i}/{len(names)}: {name} (tiny; {time.perf_counter() - t0:.0f} s so far)",
-              file=sys.stderr, flush=True)
-        results.append(run_bench(name, "tiny", [], args.seed, args.device, out / name))
+    jobs = check_jobs(args.jobs if args.jobs is not None else default_jobs(args.threads))
+    t0 = time.perf_counter()
+    print(f"demo: {len(names)} tiny benches, {min(jobs, len(names))} at a time, {args.threads} thread(s) each",
+          file=sys.stderr, flush=True)
+    outcomes = run_benches(names, seed=args.seed, device=args.device, out=out, jobs=jobs, threads=args.threads,
+                           log=lambda line: print(line, file=sys.stderr, flush=True))
+    results = [o.result for o in outcomes if o.result is not None]
     index = write_demo_report(out, results, {name: info.headline for name, info in METHODS.items()},
                               summary=_bench_summary())
     print(f"demo: {len(names)} benches in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print(index)
-    return 0
+    failed = [o for o in outcomes if o.result is None]
+    for o in failed:
+        print(f"inferlab demo: bench {o.method} failed: {o.error}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _bench_summary(path: Path = Path("reports/bench/summary.json")) -> dict:

@@ -53,7 +53,7 @@ class ALANSTask(TrainTask):
             "scl": lambda: SCL(m.channels, d.panel_size),
         }[m.variant]().to(device, memory_format=torch.channels_last)  # conv weights NHWC: ~30% faster on CPU
         lr = {"alans": o.lr, "cnn": o.cnn_lr, "wren": o.wren_lr, "scl": o.scl_lr}[m.variant]
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=lr, weight_decay=o.weight_decay)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=lr, weight_decay=o.weight_decay, foreach=True)
 
     def state_objects(self) -> dict:
         return {"model": self.model, "opt": self.opt}

@@ -41,14 +41,16 @@ class DAMCTask(SamplingTask):
         self.q_target = copy.deepcopy(self.q).requires_grad_(False)
         o = cfg.optim
         betas = (o.beta1, 0.999)
-        self.gen_opt = torch.optim.Adam(self.model.generator.parameters(), lr=o.generator_lr, betas=betas)
+        self.gen_opt = torch.optim.Adam(self.model.generator.parameters(), lr=o.generator_lr, betas=betas,
+                                        foreach=True)
         self.q_opt = torch.optim.AdamW(self.q.parameters(), lr=o.amortizer_lr, betas=betas,
-                                       weight_decay=o.amortizer_weight_decay)
+                                       weight_decay=o.amortizer_weight_decay, foreach=True)
         self.gen_train, self.q_train = dist_ctx.wrap(self.model.generator, device), dist_ctx.wrap(self.q, device)
         self.objects = {"generator": self.model.generator, "amortizer": self.q, "amortizer_target": self.q_target,
                         "generator_opt": self.gen_opt, "amortizer_opt": self.q_opt}
         if self.model.prior is not None:
-            self.prior_opt = torch.optim.Adam(self.model.prior.parameters(), lr=o.energy_lr, betas=betas)
+            self.prior_opt = torch.optim.Adam(self.model.prior.parameters(), lr=o.energy_lr, betas=betas,
+                                              foreach=True)
             self.prior_train = dist_ctx.wrap(self.model.prior, device)
             self.objects.update(prior=self.model.prior, prior_opt=self.prior_opt)
         self.schedulers = {f"{k}_sched": _decay(opt, o.lr_decay, o.decay_every, o.min_lr)

@@ -42,7 +42,7 @@ class TeacherTask(TrainTask):
         self.data = torch.arange(len(train))
         self.denoiser = build_denoiser(cfg.net, tuple(train.x.shape[1:]), self.n_classes).to(device)
         self.ema = copy.deepcopy(self.denoiser).requires_grad_(False)
-        self.opt = torch.optim.Adam(self.denoiser.parameters(), lr=cfg.lr)
+        self.opt = torch.optim.Adam(self.denoiser.parameters(), lr=cfg.lr, foreach=True)
 
     def state_objects(self) -> dict:
         return {"denoiser": self.denoiser, "ema": self.ema, "opt": self.opt}

@@ -38,8 +38,9 @@ class EMDTask(SamplingTask):
         self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
         self.fake = copy.deepcopy(teacher).to(device).requires_grad_(True)
         o = cfg.optim
-        self.gen_opt = torch.optim.Adam(self.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999))
-        self.fake_opt = torch.optim.Adam(self.fake.parameters(), lr=o.fake_lr, betas=(o.beta1, 0.999))
+        self.gen_opt = torch.optim.Adam(self.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999),
+                                        foreach=True)
+        self.fake_opt = torch.optim.Adam(self.fake.parameters(), lr=o.fake_lr, betas=(o.beta1, 0.999), foreach=True)
 
     def state_objects(self) -> dict:
         return {"generator": self.generator, "generator_ema": self.generator_ema, "fake": self.fake,

@@ -28,11 +28,13 @@ class LEBMTask(SamplingTask):
         self.data = train.x.to(device)
         self.model: LatentVariableModel = build_latent_model(cfg.model, tuple(train.x.shape[1:])).to(device)
         o = cfg.optim
-        self.gen_opt = torch.optim.Adam(self.model.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999))
+        self.gen_opt = torch.optim.Adam(self.model.generator.parameters(), lr=o.generator_lr, betas=(o.beta1, 0.999),
+                                        foreach=True)
         self.gen_train = dist_ctx.wrap(self.model.generator, device)
         self.objects = {"generator": self.model.generator, "generator_opt": self.gen_opt}
         if self.model.prior is not None:
-            self.prior_opt = torch.optim.Adam(self.model.prior.parameters(), lr=o.energy_lr, betas=(o.beta1, 0.999))
+            self.prior_opt = torch.optim.Adam(self.model.prior.parameters(), lr=o.energy_lr, betas=(o.beta1, 0.999),
+                                              foreach=True)
             self.prior_train = dist_ctx.wrap(self.model.prior, device)
             self.objects.update(prior=self.model.prior, prior_opt=self.prior_opt)
         self.schedulers = {f"{k}_sched": torch.optim.lr_scheduler.StepLR(v, o.decay_every, o.lr_decay)
