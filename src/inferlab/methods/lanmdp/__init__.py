@@ -1,6 +1,6 @@
 """LanMDP: non-Markovian decision-making learned from state-only sequences with a latent energy-based policy
-(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, bco, bc_actions
-(GAIfO not implemented)."""
+(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, bco, gaifo,
+bc_actions."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ def make_task(cfg: LanMDPConfig, device: torch.device, dist_ctx: DistContext, se
         from inferlab.methods.lanmdp.train import CubicTask
 
         return CubicTask(cfg, device, seed)
+    if cfg.policy.kind == "gaifo":
+        from inferlab.methods.lanmdp.gaifo_task import GaifoTask
+
+        return GaifoTask(cfg, device, seed)
     from inferlab.methods.lanmdp.mujoco import MujocoTask
 
     return MujocoTask(cfg, device, seed)

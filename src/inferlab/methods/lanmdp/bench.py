@@ -1,5 +1,5 @@
 """`inferlab bench lanmdp`: the path task (LanMDP c = 6 against c = 1 and bc_states, plus planning) and, unless
-the config is itself a MuJoCo one, a Reacher-v5 section (LanMDP against BCO and the bc_actions reference)."""
+the config is itself a MuJoCo one, a Reacher-v5 section (LanMDP against BCO, GAIfO and the bc_actions reference)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from inferlab.methods.lanmdp.config import LanMDPConfig, tiny_reacher, with_vari
 from inferlab.methods.lanmdp.figures import save_paths
 
 CUBIC_BASELINES = ("lanmdp_markov", "bc_states")
-MUJOCO_BASELINES = ("bco", "bc_actions")
+MUJOCO_BASELINES = ("bco", "gaifo", "bc_actions")
 BASELINES = CUBIC_BASELINES + MUJOCO_BASELINES
 
 
@@ -37,7 +37,7 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
                      "posterior-sampling plans vs the prior paths the goals were drawn near (official protocol). "
                      f"{mj_cfg.task.env}_return: (return - random) / (expert - random) on held-out seeds, expert = "
                      "the demonstrations' mean return; env_steps = environment steps each method spent learning "
-                     "(evaluation episodes not counted). GAIfO is not implemented (README)."}
+                     "(evaluation episodes not counted); GAIfO gets LanMDP's env steps, in whole RL iterations."}
 
 
 def cubic_section(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> tuple[dict, list[str]]:

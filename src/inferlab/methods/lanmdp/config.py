@@ -30,10 +30,11 @@ class TaskConfig:
 
 @dataclass(frozen=True)
 class PolicyConfig:
-    kind: Literal["ebm", "regression", "bc_actions"] = "ebm"
+    kind: Literal["ebm", "regression", "bc_actions", "gaifo"] = "ebm"
     """ebm: LanMDP's energy-based policy p(a | last c states) learned from states alone; regression: an MLP
     regressing the next-state change from the same context (bc_states on the path task); bc_actions: an MLP
-    regressing the expert's true actions (MuJoCo reference that sees what the others cannot)."""
+    regressing the expert's true actions (MuJoCo reference that sees what the others cannot); gaifo: the GAIfO
+    baseline (MuJoCo; an SB3 policy, settings in `gaifo`, one training step = one RL iteration)."""
     context: int = bounded(6, ge=1, le=64)
     """c: states the policy sees (official: 6 on the path task, 1 on MuJoCo)."""
     hidden: int = bounded(24, ge=1)
@@ -146,6 +147,26 @@ class ModelBasedConfig:
 
 
 @dataclass(frozen=True)
+class GaifoConfig:
+    """The GAIfO baseline (Torabi, Warnell & Stone 2018): a discriminator D(s, s') and an on-policy RL learner
+    (sb3-contrib TRPO, the paper's, or SB3 PPO) rewarded by -log(1 - D(s, s'))."""
+
+    env_steps: int = bounded(0, ge=0)
+    """Environment steps GAIfO learns from in the bench; 0 = what LanMDP and BCO spend under the same config
+    (`lanmdp_env_steps`)."""
+    learner: Literal["trpo", "ppo"] = "trpo"
+    """The policy optimiser: TRPO (sb3-contrib; the paper's) or PPO (stable-baselines3)."""
+    rollout_steps: int = bounded(400, ge=2)
+    """Environment steps per iteration (the learner's n_steps); its minibatch is a quarter of it."""
+    disc_hidden: int = bounded(64, ge=1)
+    """Width of D's two hidden layers (tanh)."""
+    disc_lr: float = bounded(1e-3, gt=0)
+    """Adam learning rate of D."""
+    disc_steps: int = bounded(5, ge=1)
+    """D updates per iteration, each on the whole rollout's (s, s') against the step's batch of expert (s, s')."""
+
+
+@dataclass(frozen=True)
 class EvalConfig:
     samples: int = bounded(100, ge=1)
     """Cubic: paths generated per evaluation; MuJoCo: evaluation episodes."""
@@ -160,6 +181,7 @@ class LanMDPConfig:
     optim: OptimConfig = field(default_factory=OptimConfig)
     plan: PlanConfig = field(default_factory=PlanConfig)
     model_based: ModelBasedConfig = field(default_factory=ModelBasedConfig)
+    gaifo: GaifoConfig = field(default_factory=GaifoConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
 
@@ -223,9 +245,29 @@ PRESETS = {"tiny": tiny, "paper": paper, "tiny_reacher": tiny_reacher,
            **{f"paper_{e}": (lambda e=e: paper_mujoco(e)) for e in ("hopper", "halfcheetah", "walker2d", "ant")}}
 
 
+def lanmdp_env_steps(cfg: LanMDPConfig) -> int:
+    """Environment steps LanMDP (and BCO) spend learning under a MuJoCo config: the initial random buffer, filled
+    `collect_episodes` episodes at a time until it holds `init_transitions`, plus one collection of
+    `collect_episodes` episodes every `collect_every` updates; episodes of the env's time limit (an upper bound
+    for envs that can terminate early; Reacher cannot)."""
+    import gymnasium as gym
+
+    mb = cfg.model_based
+    per_collection = mb.collect_episodes * gym.spec(MUJOCO_ENVS[cfg.task.env]).max_episode_steps
+    initial = -(-mb.init_transitions // per_collection) * per_collection
+    return initial + (cfg.train.steps // mb.collect_every) * per_collection
+
+
 def with_variant(cfg: LanMDPConfig, variant: str) -> LanMDPConfig:
-    """The bench variants on one config: lanmdp, lanmdp_markov (c = 1), and the regression policies bc_states
-    (path task), bco and bc_actions (MuJoCo)."""
+    """The bench variants on one config: lanmdp, lanmdp_markov (c = 1), the regression policies bc_states
+    (path task), bco and bc_actions (MuJoCo), and gaifo (MuJoCo: as many RL iterations of `gaifo.rollout_steps`
+    as fit in `gaifo.env_steps`, by default LanMDP's env steps)."""
+    if variant == "gaifo":
+        g = cfg.gaifo
+        iterations = max((g.env_steps or lanmdp_env_steps(cfg)) // g.rollout_steps, 1)
+        train = replace(cfg.train, steps=iterations, log_every=1, checkpoint_every=min(cfg.train.checkpoint_every,
+                                                                                        iterations))
+        return replace(cfg, policy=replace(cfg.policy, kind="gaifo"), train=train)
     if variant == "lanmdp_markov":
         return replace(cfg, policy=replace(cfg.policy, context=1))
     if variant in ("bc_states", "bco"):
