@@ -117,8 +117,8 @@ def tiny() -> DRCConfig:
     a 2-d background latent (the official textured config: ZB_DIM 4 beside ZF_DIM 256), narrow nets, short chains: the
     bench's three trained variants take about 2 CPU minutes together (see README for what is scaled down)."""
     return DRCConfig(
-        data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=3),
-        model=ModelConfig(zf_dim=16, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
+        data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=2),
+        model=ModelConfig(zf_dim=32, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
                           ebm_hidden=64, fg_classes=200, bg_classes=200),
         sampler=SamplerConfig(prior_steps=20, posterior_steps=10, infer_steps=100),
         optim=OptimConfig(lr=1e-3),
