@@ -113,9 +113,10 @@ class DRCConfig:
 
 
 def tiny() -> DRCConfig:
-    """Generated textured sprites at 16 px, 64 training images (so each persistent chain is revisited ~50 times),
-    a 2-d background latent (the official textured config: ZB_DIM 4 beside ZF_DIM 256), narrow nets, short chains: the
-    bench's three trained variants take about 2 CPU minutes together (see README for what is scaled down)."""
+    """Generated textured sprites at 16 px (1-2 per image), 64 training images (so each persistent chain is revisited
+    ~50 times), a 2-d background latent beside a 32-d foreground latent (the official textured config: ZB_DIM 4 beside
+    ZF_DIM 256), narrow nets, short chains: the bench's three trained variants take about 2 CPU minutes together on an
+    idle core (see README for what is scaled down)."""
     return DRCConfig(
         data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=2),
         model=ModelConfig(zf_dim=32, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
