@@ -122,7 +122,7 @@ def tiny() -> DRCConfig:
         model=ModelConfig(zf_dim=32, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
                           ebm_hidden=64, fg_classes=200, bg_classes=200),
         sampler=SamplerConfig(prior_steps=20, posterior_steps=10, infer_steps=100),
-        optim=OptimConfig(lr=1e-3),
+        optim=OptimConfig(lr=2e-3),
         train=TrainConfig(steps=200, batch_size=16, log_every=20, checkpoint_every=50, eval_every=0),
         eval=EvalConfig(samples=64, batch_size=64),
     )
