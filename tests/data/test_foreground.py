@@ -8,7 +8,7 @@ from PIL import Image
 from inferlab.data.foreground import load_cub, load_foreground, load_image_mask_folder, load_resized_pairs
 from inferlab.data.foreground.loaders import cub_crop
 from inferlab.data.foreground.objects3d import objects3d_splits
-from inferlab.data.foreground.textured import shape_mask, textured_splits
+from inferlab.data.foreground.textured import shape_mask, texture, textured_splits
 from inferlab.errors import UserError
 
 
@@ -24,6 +24,20 @@ def test_textured_splits_have_exact_masks_and_hold_one_shape_out():
     assert not torch.equal(splits["train"].images[:3], splits["test"].images)
     with pytest.raises(UserError, match="held_out_shape"):
         textured_splits(n_train=1, n_test=1, n_unseen=1, size=16, seed=0, held_out="hexagon", max_objects=1)
+
+
+def test_small_textured_images_keep_coarse_textures_and_sprites_of_several_pixels():
+    """At 16 px, patterns of 3-8 cycles per image would alias into noise and sprites of radius 0.12 would be 2 px
+    across: the generator caps the frequencies (period >= 6 px) and keeps sprite radii >= 3 px."""
+    rng = np.random.default_rng(0)
+    roughness = []
+    for _ in range(200):  # mean |difference of neighbouring pixels| / spread of the texture
+        t = texture(rng, 16)
+        roughness.append((np.abs(np.diff(t, axis=0)).mean() + np.abs(np.diff(t, axis=1)).mean()) / (2 * t.std()))
+    assert np.mean(roughness) < 0.3 and np.max(roughness) < 0.7  # uncapped: mean 0.44, max 1.24
+    single = textured_splits(n_train=200, n_test=1, n_unseen=200, size=16, seed=0, held_out="star", max_objects=1)
+    for split in ("train", "unseen"):  # one sprite per image: at least ~pi 3^2 / 2 pixels (uncapped: 6)
+        assert single[split].masks.flatten(1).sum(1).min() >= 14
 
 
 def test_objects3d_renders_have_object_masks_and_hold_one_class_out():

@@ -30,20 +30,31 @@ def shape_mask(shape: str, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     raise UserError(f"Unknown sprite shape {shape!r}; shapes: {', '.join(SHAPES)}.")
 
 
+MIN_PERIOD_PX = 6
+"""Shortest texture period in pixels: finer patterns alias into noise, so small images get coarser textures."""
+MIN_SPRITE_RADIUS_PX = 3.0
+"""Smallest sprite radius in pixels, so that a sprite keeps its shape at small image sizes."""
+
+
 def texture(rng: np.random.Generator, size: int) -> np.ndarray:
-    """A (size, size, 3) texture in [0, 1]: two random colours mixed by stripes, checks or smooth noise."""
+    """A (size, size, 3) texture in [0, 1]: two random colours mixed by stripes, checks or smooth noise. Frequencies
+    are per image (stripes 3-8 cycles, checks 3-7 cells, noise waves up to 5 cycles) and capped so that no period
+    is shorter than MIN_PERIOD_PX pixels: the caps only bind below 48 px."""
     y, x = np.mgrid[0:size, 0:size] / size
+    max_cycles = size / MIN_PERIOD_PX
     kind = rng.integers(3)
     if kind == 0:  # stripes at a random angle and frequency
-        theta, freq = rng.uniform(0, np.pi), rng.uniform(3, 8)
+        top = min(8.0, max_cycles)
+        theta, freq = rng.uniform(0, np.pi), rng.uniform(min(3.0, top / 2), top)
         mix = 0.5 + 0.5 * np.sin(2 * np.pi * freq * (x * np.cos(theta) + y * np.sin(theta)))
-    elif kind == 1:  # checks
-        cells = rng.integers(3, 8)
+    elif kind == 1:  # checks (a period is two cells)
+        cells = rng.integers(min(3, int(2 * max_cycles)), min(7, int(2 * max_cycles)) + 1)
         mix = ((np.floor(x * cells) + np.floor(y * cells)) % 2).astype(np.float64)
     else:  # smooth noise: a sum of a few random plane waves
+        top = min(5.0, max_cycles / 2)
         mix = np.zeros((size, size))
         for _ in range(4):
-            fx, fy, phase = rng.uniform(-5, 5), rng.uniform(-5, 5), rng.uniform(0, 2 * np.pi)
+            fx, fy, phase = rng.uniform(-top, top), rng.uniform(-top, top), rng.uniform(0, 2 * np.pi)
             mix += np.sin(2 * np.pi * (fx * x + fy * y) + phase)
         mix = (mix - mix.min()) / (mix.max() - mix.min() + 1e-8)
     a, b = rng.uniform(0, 1, 3), rng.uniform(0, 1, 3)
@@ -56,9 +67,10 @@ def render_image(rng: np.random.Generator, size: int, shapes: tuple[str, ...], m
     image = texture(rng, size)
     mask = np.zeros((size, size), dtype=bool)
     y, x = (np.mgrid[0:size, 0:size] + 0.5) / size
+    low = max(0.12, MIN_SPRITE_RADIUS_PX / size)  # radius as a fraction of the side: 0.12-0.25 from 25 px up
     for _ in range(rng.integers(1, max_objects + 1)):
         shape = shapes[rng.integers(len(shapes))]
-        radius, angle = rng.uniform(0.12, 0.25), rng.uniform(0, 2 * np.pi)
+        radius, angle = rng.uniform(low, max(0.25, low + 0.1)), rng.uniform(0, 2 * np.pi)
         cx, cy = rng.uniform(radius, 1 - radius, 2)
         du, dv = (x - cx) / radius, (y - cy) / radius
         u, v = du * np.cos(angle) + dv * np.sin(angle), -du * np.sin(angle) + dv * np.cos(angle)

@@ -30,24 +30,38 @@ def bench(cfg: DRCConfig, device: torch.device, seed: int, out_dir: Path) -> dic
         if task.last_eval is not None:
             figures.append(str(save_segmentation_figure(*task.last_eval, out_dir / f"{label}_segmentation.png")
                                .relative_to(out_dir)))
-    results["kmeans"] = kmeans_metrics(load_splits(cfg, seed), cfg.eval.samples, seed)
+    splits = load_splits(cfg, seed)
+    results["kmeans"] = kmeans_metrics(splits, cfg.eval.samples, seed)
+    reference = ", ".join(f"{k} {v:.3f}" for k, v in all_foreground_metrics(splits, cfg.eval.samples).items()
+                          if k.startswith("iou"))
     figures.append(str(plot_curves(out_dir / "drc" / "metrics.jsonl", ["recon_mse", "gen_loss", "ebm_loss"],
                                    out_dir / "drc_curves.png").relative_to(out_dir)))
     return {"metrics": results.pop("drc"), "baselines": results, "figures": figures,
             "notes": "iou/dice: official test.py (pred = pi_f > 0.5, mean over images) on held-out test images of "
                      "the seen shape classes; *_unseen on images whose sprites are all of the held-out class. "
                      "Trained variants share data, seed and number of updates; kmeans clusters each test image "
-                     "alone (no training)."}
+                     f"alone (no training). Reference, calling every pixel foreground: {reference}."}
 
 
 def kmeans_metrics(splits: dict, samples: int, seed: int) -> dict[str, float]:
     """IoU / Dice of per-image k-means on the same test images the trained variants are scored on."""
+    return split_metrics(splits, samples, lambda images: kmeans_foreground(images, seed))
+
+
+def all_foreground_metrics(splits: dict, samples: int) -> dict[str, float]:
+    """IoU / Dice of calling every pixel foreground (IoU = the foreground's share of the image): the floor a
+    segmentation has to clear."""
+    return split_metrics(splits, samples, lambda images: torch.ones_like(images[:, :1]))
+
+
+def split_metrics(splits: dict, samples: int, predict) -> dict[str, float]:
+    """Mean IoU / Dice of `predict(images) -> masks` on the first `samples` images of every test split."""
     metrics: dict[str, float] = {}
     for split, data in splits.items():
         if split == "train":
             continue
         n = min(samples, len(data))
-        scores = mean_iou_dice(kmeans_foreground(data.images[:n], seed), data.masks[:n])
+        scores = mean_iou_dice(predict(data.images[:n]), data.masks[:n])
         suffix = "" if split == "test" else f"_{split}"
         metrics.update({f"{k}{suffix}": v for k, v in scores.items()})
     return metrics

@@ -113,15 +113,16 @@ class DRCConfig:
 
 
 def tiny() -> DRCConfig:
-    """Generated textured sprites at 16 px, 64 training images (so each persistent chain is revisited ~50 times),
-    a 2-d background latent (the official textured config: ZB_DIM 4 beside ZF_DIM 256), narrow nets, short chains: the
-    bench's three trained variants take about 2 CPU minutes together (see README for what is scaled down)."""
+    """Generated textured sprites at 16 px (1-2 per image), 64 training images (so each persistent chain is revisited
+    ~50 times), a 2-d background latent beside a 32-d foreground latent (the official textured config: ZB_DIM 4 beside
+    ZF_DIM 256), narrow nets, short chains: the bench's three trained variants take about 2 CPU minutes together on an
+    idle core (see README for what is scaled down)."""
     return DRCConfig(
-        data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=3),
-        model=ModelConfig(zf_dim=16, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
+        data=DataConfig(name="textured", image_size=16, n_train=64, n_test=64, n_unseen=64, max_objects=2),
+        model=ModelConfig(zf_dim=32, zb_dim=2, zs_dim=16, fc_channels=16, decoder_width=8, encoder_width=8,
                           ebm_hidden=64, fg_classes=200, bg_classes=200),
         sampler=SamplerConfig(prior_steps=20, posterior_steps=10, infer_steps=100),
-        optim=OptimConfig(lr=1e-3),
+        optim=OptimConfig(lr=2e-3),
         train=TrainConfig(steps=200, batch_size=16, log_every=20, checkpoint_every=50, eval_every=0),
         eval=EvalConfig(samples=64, batch_size=64),
     )
