@@ -40,9 +40,20 @@ def test_kmeans_pseudo_labels_recover_separated_blobs_and_uniform_order_balances
     truth = np.repeat(np.arange(3), [300, 60, 40])
     angles = 2 * np.pi * truth / 3
     x = np.stack([np.cos(angles), np.sin(angles)], 1) * 5 + 0.3 * rng.standard_normal((400, 2))
-    labels = kmeans_pseudo_labels(x, 3, pca_dims=2, seed=2021)
+    labels = kmeans_pseudo_labels(x, 3, pca_dims=2, seed=2021, init="k-means++")
     assert len({(a, b) for a, b in zip(truth, labels)}) == 3
     assert np.allclose(np.linalg.norm(whiten(x, 2), axis=1), 1.0)
     order = uniform_label_order(labels, 400, np.random.default_rng(1))
     counts = np.bincount(labels[order], minlength=3)
     assert order.shape == (400,) and counts.min() >= 130
+
+
+def test_kmeans_point_init_keeps_the_cluster_numbering_while_the_features_drift():
+    rng = np.random.default_rng(0)
+    centres = 5 * rng.standard_normal((6, 3))
+    x = centres[rng.integers(0, 6, 600)] + 0.3 * rng.standard_normal((600, 3))
+    first = kmeans_pseudo_labels(x, 6, pca_dims=3, seed=2021)
+    drifted = kmeans_pseudo_labels(1.1 * x + 0.05 * rng.standard_normal(x.shape) + 0.2, 6, pca_dims=3, seed=2021)
+    assert len(set(first.tolist())) == 6 and np.mean(first == drifted) > 0.97
+    with pytest.raises(ValueError, match="k-means init"):
+        kmeans_pseudo_labels(x, 6, pca_dims=3, seed=0, init="random")

@@ -24,7 +24,7 @@ def test_generated_corpus_has_splits_labels_and_is_seeded():
     assert all(s for s in test.sentences())
 
 
-def test_ptb_and_yelp_style_files_load_with_a_training_vocabulary(tmp_path):
+def test_ptb_and_yelp_style_files_load_with_a_training_vocabulary(tmp_path, capsys):
     ptb = tmp_path / "ptb"
     ptb.mkdir()
     for split in ("train", "valid", "test"):
@@ -32,6 +32,7 @@ def test_ptb_and_yelp_style_files_load_with_a_training_vocabulary(tmp_path):
     train, _, test = load_corpus(f"ptb:{ptb}", max_len=4, vocab_size=8, n=0)
     assert len(train) == 2 and train.cut == 1 and len(train.vocab) == 8
     assert UNK_ID in test.ids[1].tolist()
+    assert "ptb:train: 1 of 2 sentences were longer than 4 words and were cut" in capsys.readouterr().err
     yelp = tmp_path / "yelp"
     yelp.mkdir()
     for split in ("train", "dev", "test"):

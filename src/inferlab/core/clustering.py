@@ -17,14 +17,24 @@ def whiten(features: np.ndarray, dims: int) -> np.ndarray:
     return projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
 
 
-def kmeans_pseudo_labels(features: np.ndarray, clusters: int, *, pca_dims: int, seed: int,
-                         iterations: int = 20) -> np.ndarray:
-    """Cluster index (N,) int64 of each row after `whiten`; one k-means++ run of at most `iterations` Lloyd steps
-    from a fixed seed (official: faiss, 20 iterations, seed 2021)."""
+def kmeans_pseudo_labels(features: np.ndarray, clusters: int, *, pca_dims: int, seed: int, iterations: int = 20,
+                         init: str = "points") -> np.ndarray:
+    """Cluster index (N,) int64 of each row after `whiten`; one k-means run of at most `iterations` Lloyd steps.
+
+    init "points" (official faiss `Clustering`, seed fixed at 2021): the starting centroids are `clusters` distinct
+    rows drawn by `seed` alone, so each epoch's clustering starts from the same items and cluster k stays the same
+    cluster from epoch to epoch while the latent space drifts; "k-means++": scikit-learn's default seeding (D^2
+    sampling, which depends on the data and can renumber the clusters)."""
     from sklearn.cluster import KMeans
 
     x = whiten(features, pca_dims)
-    km = KMeans(n_clusters=clusters, n_init=1, max_iter=iterations, random_state=seed, algorithm="lloyd")
+    if init == "points":
+        start = x[np.random.default_rng(seed).permutation(len(x))[:clusters]]
+    elif init == "k-means++":
+        start = "k-means++"
+    else:
+        raise ValueError(f"k-means init {init!r}: use 'points' or 'k-means++'")
+    km = KMeans(n_clusters=clusters, init=start, n_init=1, max_iter=iterations, random_state=seed, algorithm="lloyd")
     return km.fit_predict(x).astype(np.int64)
 
 

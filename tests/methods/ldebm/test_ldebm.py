@@ -45,6 +45,14 @@ def test_pseudo_labels_are_recomputed_each_epoch_and_survive_resume(tmp_path):
     seed_everything(0)
     fit(resumed, cfg.train, seed=0, run_dir=tmp_path / "run", resume=saved, progress=False)
     assert int(resumed.clusters.epoch) == 1
+    seed_everything(0)
+    straight = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    seed_everything(0)
+    fit(straight, cfg.train, seed=0, progress=False)
+    assert torch.equal(resumed.clusters.labels, straight.clusters.labels)
+    assert torch.equal(resumed.clusters.order, straight.clusters.order)
+    assert all(torch.equal(a, b) for a, b in zip(resumed.prior.state_dict().values(),
+                                                  straight.prior.state_dict().values()))
 
 
 @pytest.mark.parametrize("label", ["ldebm", "svebm_ib", "vae"])

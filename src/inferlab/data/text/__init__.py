@@ -3,6 +3,7 @@ for PTB-style lines, DailyDialog and Yelp-style sentiment files (`load_corpus` p
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from inferlab.data.text.corpus import generate_dialogue_corpus
@@ -38,8 +39,13 @@ def load_corpus(spec: str, *, max_len: int, vocab_size: int, n: int = 4000,
                         f"bring them yourself ({SPEC_HELP}).")
     parts = {split: _read_split(kind, Path(folder), split) for split in SPLITS}
     vocab = build_vocab(parts["train"][0], max_size=vocab_size)
-    return tuple(make_text_dataset(f"{kind}:{split}", sents, vocab, max_len, labels)
+    sets = tuple(make_text_dataset(f"{kind}:{split}", sents, vocab, max_len, labels)
                  for split, (sents, labels) in parts.items())
+    for data in sets:
+        if data.cut:
+            print(f"{data.name}: {data.cut} of {len(data)} sentences were longer than {max_len} words and were cut "
+                  "(data.max_len)", file=sys.stderr)
+    return sets
 
 
 __all__ = ["SPLITS", "TextDataset", "Vocabulary", "build_vocab", "encode", "generate_dialogue_corpus",

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 def kmeans_classes(task: LDEBMTask, z: torch.Tensor) -> np.ndarray:
-    """k-means of z into K clusters after the PCA-whitening LDEBM's pseudo-labels use."""
+    """k-means of z into K clusters after the PCA-whitening LDEBM's pseudo-labels use, seeded by k-means++ (a one-off
+    clustering has no previous epoch to stay consistent with; k-means++ is the stronger start)."""
     lc = task.cfg.loss
     return kmeans_pseudo_labels(z.cpu().numpy(), task.cfg.model.classes, pca_dims=lc.pca_dims, seed=lc.kmeans_seed,
-                                iterations=lc.kmeans_iterations)
+                                iterations=lc.kmeans_iterations, init="k-means++")
 
 
 def predicted_classes(task: LDEBMTask, z: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
