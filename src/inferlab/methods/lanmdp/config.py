@@ -100,6 +100,8 @@ class OptimConfig:
     """AdamW (official MuJoCo) instead of Adam (official cubic)."""
     grad_clip: float = bounded(0.5, ge=0)
     """Gradient-norm clip of the policy update (official Lightning gradient_clip_val 0.5); 0 = none."""
+    bco_lr: float = bounded(0.0, ge=0, le=10)
+    """Learning rate of the BCO baseline's policy (0: lr). Each method gets the best of the same sweep (README)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def tiny_reacher() -> LanMDPConfig:
                               eval_candidates=1, exec_noise=0.1),
         loss=LossConfig(sigma=0.1, sigma_end=0.0901, standardise="change", floor_at_one_sigma=True, energy_reg=1e-4,
                         grad_penalty=1e-3),
-        optim=OptimConfig(lr=1e-3, adamw=True),
+        optim=OptimConfig(lr=1e-3, adamw=True, bco_lr=3e-3),
         model_based=ModelBasedConfig(predict_delta=True, batch_size=256),
         train=TrainConfig(steps=600, batch_size=256, log_every=50, checkpoint_every=200, eval_every=0),
         eval=EvalConfig(samples=50),
@@ -236,7 +238,10 @@ def with_variant(cfg: LanMDPConfig, variant: str) -> LanMDPConfig:
     (path task), bco and bc_actions (MuJoCo)."""
     if variant == "lanmdp_markov":
         return replace(cfg, policy=replace(cfg.policy, context=1))
-    if variant in ("bc_states", "bco"):
+    if variant == "bco":
+        return replace(cfg, policy=replace(cfg.policy, kind="regression"),
+                       optim=replace(cfg.optim, lr=cfg.optim.bco_lr or cfg.optim.lr))
+    if variant == "bc_states":
         return replace(cfg, policy=replace(cfg.policy, kind="regression"))
     if variant == "bc_actions":
         return replace(cfg, policy=replace(cfg.policy, kind="bc_actions"))
