@@ -34,9 +34,9 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
             "notes": "Path task (x from -1 to 1, 21 states): acc_rate = share of generated paths whose least-squares "
                      "cubic has |leading coefficient| >= 0.5, acc_res = their mean |residual| (official metrics; the "
                      "demonstrations score 1.0 and 0). goal_error_plan / goal_error_prior: |goal - final height| of "
-                     "posterior-sampling plans vs the prior paths the goals were drawn near (official protocol); "
-                     "_plan sums log p = f - log Z over the plan, _plan_raw sums raw f (official); max_abs_y_*: mean "
-                     "over paths of max |y| (overshoot; the demonstrations' is about 1.0). "
+                     "posterior-sampling plans vs the prior paths the goals were drawn near (official protocol; with "
+                     "plan.normaliser_points > 0, _plan sums log p = f - log Z and _plan_raw the official raw f); "
+                     "max_abs_y_*: mean over paths of max |y| (overshoot; the demonstrations' is about 1.0). "
                      f"{mj_cfg.task.env}_return: (return - random) / (expert - random) on held-out seeds, expert = "
                      "the demonstrations' mean return; env_steps = environment steps each method spent learning "
                      "(evaluation episodes not counted). GAIfO is not implemented (README)."}
