@@ -203,3 +203,11 @@ def test_cubic_task_refuses_bc_actions():
     with pytest.raises(UserError, match="regression"):
         make_task(replace(cfg, policy=replace(cfg.policy, kind="bc_actions")), torch.device("cpu"), DistContext(), 0)
     assert PolicyConfig().context == 6
+
+
+def test_bco_gets_its_own_learning_rate_and_the_others_keep_lr():
+    cfg = tiny_reacher()
+    assert with_variant(cfg, "bco").optim.lr == cfg.optim.bco_lr != cfg.optim.lr
+    assert with_variant(cfg, "bc_actions").optim.lr == with_variant(cfg, "lanmdp").optim.lr == cfg.optim.lr
+    same = replace(cfg, optim=replace(cfg.optim, bco_lr=0.0))
+    assert with_variant(same, "bco").optim.lr == cfg.optim.lr
