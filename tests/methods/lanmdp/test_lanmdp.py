@@ -102,6 +102,35 @@ def test_posterior_planning_reaches_the_goal_with_a_flat_prior():
     assert (planned[:, -1, 0] - goals).abs().max() < 0.02
 
 
+class ContextBiasedEnergy(torch.nn.Module):
+    """f(context, a) = -a^2 / 2 + 5 y_last^2: the policy itself prefers dy = 0 everywhere, but the level of f grows
+    with the height of the context (a term without the action, which log Z cancels)."""
+
+    context = 2
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.ones(()))
+
+    def forward(self, context, actions):
+        return self.scale * (-0.5 * actions[:, 0].pow(2) + 5 * context[:, -1, 0].pow(2))
+
+
+def test_normalised_planning_keeps_paths_in_the_demonstrations_range():
+    torch.manual_seed(0)
+    states = torch.from_numpy(cubic_demonstrations(8, np.random.default_rng(1)))
+    actions = states[:, 1:, :1] - states[:, :-1, :1]
+    goals = states[:, 10, 0]  # the flat path from the planning start is the posterior's mode
+    kw = dict(start=10, steps=100, step_size=0.5, noise=0.0, target_weight=0.2, grad_clip=0.3, max_action=0.5)
+    raw = plan_to_goal(ContextBiasedEnergy(), states, actions, goals, **kw)
+    normalised = plan_to_goal(ContextBiasedEnergy(), states, actions, goals, normaliser_points=41, **kw)
+    y_max = states[..., 0].abs().max()
+    assert torch.equal(normalised[:, :11], states[:, :11])
+    assert normalised[..., 0].abs().max() <= y_max + 0.02  # stays where the demonstrations are
+    assert (normalised[:, -1, 0] - goals).abs().max() < 0.1  # the posterior's compromise with a weak target
+    assert raw[..., 0].abs().max() > y_max + 1.0  # raw f chases the contexts scored high: the overshoot
+
+
 def small_reacher(variant="lanmdp"):
     cfg = tiny_reacher()
     cfg = replace(cfg, task=replace(cfg.task, demos=2), policy=replace(cfg.policy, context=2),
@@ -136,6 +165,19 @@ def test_reacher_task_resumes_exactly_and_counts_env_steps(variant, tmp_path):
     assert torch.equal(whole.buffer.s, split.buffer.s) and len(whole.buffer.s) == 200
 
 
+def test_reacher_residual_scale_is_the_one_step_change_std():
+    cfg = small_reacher()
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    scale = task.residual_scale()
+    change = (task.buffer.s2 - task.buffer.s).std(0)
+    assert scale.shape == (10,) and torch.allclose(scale[6:8], change[6:8])
+    assert torch.equal(scale[4:6], torch.full((2,), 0.01))  # the target never moves: floored
+    assert scale[6:8].min() > 0.5 > scale[:4].max()  # joint velocities change most in one step
+    state = make_task(replace(cfg, loss=replace(cfg.loss, standardise="state")), torch.device("cpu"),
+                      DistContext(), 0).residual_scale()
+    assert torch.allclose(state, task.buffer.s.std(0).clamp_min(1e-3))
+
+
 def test_user_demonstrations_load_and_bad_files_are_refused(tmp_path):
     rng = np.random.default_rng(0)
     episodes = [Trajectory(rng.normal(size=(30, 11)).astype(np.float32), rng.uniform(-1, 1, (30, 3)),
@@ -161,3 +203,11 @@ def test_cubic_task_refuses_bc_actions():
     with pytest.raises(UserError, match="regression"):
         make_task(replace(cfg, policy=replace(cfg.policy, kind="bc_actions")), torch.device("cpu"), DistContext(), 0)
     assert PolicyConfig().context == 6
+
+
+def test_bco_gets_its_own_learning_rate_and_the_others_keep_lr():
+    cfg = tiny_reacher()
+    assert with_variant(cfg, "bco").optim.lr == cfg.optim.bco_lr != cfg.optim.lr
+    assert with_variant(cfg, "bc_actions").optim.lr == with_variant(cfg, "lanmdp").optim.lr == cfg.optim.lr
+    same = replace(cfg, optim=replace(cfg.optim, bco_lr=0.0))
+    assert with_variant(same, "bco").optim.lr == cfg.optim.lr

@@ -34,7 +34,9 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
             "notes": "Path task (x from -1 to 1, 21 states): acc_rate = share of generated paths whose least-squares "
                      "cubic has |leading coefficient| >= 0.5, acc_res = their mean |residual| (official metrics; the "
                      "demonstrations score 1.0 and 0). goal_error_plan / goal_error_prior: |goal - final height| of "
-                     "posterior-sampling plans vs the prior paths the goals were drawn near (official protocol). "
+                     "posterior-sampling plans vs the prior paths the goals were drawn near (official protocol; with "
+                     "plan.normaliser_points > 0, _plan sums log p = f - log Z and _plan_raw the official raw f); "
+                     "max_abs_y_*: mean over paths of max |y| (overshoot; the demonstrations' is about 1.0). "
                      f"{mj_cfg.task.env}_return: (return - random) / (expert - random) on held-out seeds, expert = "
                      "the demonstrations' mean return; env_steps = environment steps each method spent learning "
                      "(evaluation episodes not counted); GAIfO gets LanMDP's env steps, in whole RL iterations."}
@@ -55,10 +57,11 @@ def cubic_section(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: P
             demos = task.demos[:10].numpy()
             torch.manual_seed(seed)
             plan = {k: v.cpu().numpy() for k, v in task.plan(5).items()}
-            goals = {"prior sampling": plan["goals"], "posterior planning": plan["goals"]}
-            figures.append(rel(save_paths(out_dir / "planned_paths.png", {"prior sampling": plan["prior"],
-                                                                          "posterior planning": plan["planned"]},
-                                          goals=goals), out_dir))
+            panels = {"prior sampling": plan["prior"], "posterior planning": plan["planned"]}
+            if "planned_raw" in plan:
+                panels["planning on raw f (official)"] = plan["planned_raw"]
+            figures.append(rel(save_paths(out_dir / "planned_paths.png", panels,
+                                          goals={k: plan["goals"] for k in panels}), out_dir))
             figures.append(rel(plot_curves(run_dir / "metrics.jsonl", ["loss", "ess", "action_mse"],
                                            out_dir / "lanmdp_curves.png"), out_dir))
     figures.insert(0, rel(save_paths(out_dir / "cubic_paths.png", paths, demos=demos), out_dir))

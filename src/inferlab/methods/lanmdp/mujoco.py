@@ -159,6 +159,16 @@ class MujocoTask(TrainTask):
         out = self.model(states, actions)
         return states + out if self.cfg.model_based.predict_delta else out
 
+    def residual_scale(self) -> torch.Tensor | float:
+        """Per-entry scale of the transition residual (loss.standardise): 1, the buffer's state std, or the std of
+        its one-step changes s' - s floored at 0.01."""
+        b, mode = self.buffer, self.cfg.loss.standardise
+        if mode == "state":
+            return b.s.std(0).clamp_min(1e-3).to(self.device)
+        if mode == "change":
+            return (b.s2 - b.s).std(0).clamp_min(1e-2).to(self.device)
+        return 1.0
+
     def sigma(self) -> float:
         """sigma annealed linearly from loss.sigma to loss.sigma_end over the run's refits (official: a fixed
         decrement per refit)."""
@@ -186,9 +196,8 @@ class MujocoTask(TrainTask):
         context, next_states, true_a = windows[:, :-1], windows[:, -1], batch[:, (c + 1) * S:]
         logs: dict[str, float] = {}
         if self.kind == "lanmdp":
-            scale = self.buffer.s.std(0).clamp_min(1e-3).to(self.device) if self.cfg.loss.standardise else 1.0
             loss, logs, a = importance_step(self.policy, context, next_states, self.transition, self.cfg,
-                                            self.sigma(), scale=scale)
+                                            self.sigma(), scale=self.residual_scale())
             logs["action_l1"] = float((a - true_a.repeat_interleave(self.cfg.sampler.samples, 0)).abs().mean())
         elif self.kind == "bco":
             with torch.no_grad():

@@ -97,22 +97,30 @@ class CubicTask(TrainTask):
         return roll_out_paths(self.choose, starts, self.cfg.policy.context)
 
     def plan(self, n: int) -> dict[str, torch.Tensor]:
-        """Prior paths, goals near their ends (official) and the posterior-sampling plans towards them."""
+        """Prior paths, goals near their ends (official), the posterior-sampling plans towards them ("planned", with
+        plan.normaliser_points) and, when that is > 0, the official raw-f plans from the same start ("planned_raw")."""
         pc = self.cfg.plan
         states, actions = self.generate(n)
         goals = (states[:, -1, 0] + pc.goal_offset_std * torch.randn(n, device=self.device)).clamp(-1, 1)
-        planned = plan_to_goal(self.policy, states, actions, goals, start=pc.start, steps=pc.steps,
-                               step_size=pc.step_size, noise=pc.noise, target_weight=pc.target_weight,
-                               grad_clip=self.cfg.sampler.grad_clip, max_action=MAX_DY)
-        return {"prior": states, "planned": planned, "goals": goals}
+        out = {"prior": states, "goals": goals}
+        for key, points in (("planned", pc.normaliser_points), ("planned_raw", 0)):
+            if key == "planned" or points != pc.normaliser_points:
+                out[key] = plan_to_goal(self.policy, states, actions, goals, start=pc.start, steps=pc.steps,
+                                        step_size=pc.step_size, noise=pc.noise, target_weight=pc.target_weight,
+                                        grad_clip=self.cfg.sampler.grad_clip, max_action=MAX_DY,
+                                        normaliser_points=points)
+        return out
 
     def evaluate(self) -> dict[str, float]:
         states, _ = self.generate(self.cfg.eval.samples)
         metrics = cubic_fit_metrics(states.cpu().numpy())
         if self.cfg.policy.kind == "ebm":
             p = self.plan(self.cfg.plan.paths)
-            metrics["goal_error_plan"] = float((p["planned"][:, -1, 0] - p["goals"]).abs().mean())
-            metrics["goal_error_prior"] = float((p["prior"][:, -1, 0] - p["goals"]).abs().mean())
+            names = {"planned": "plan", "planned_raw": "plan_raw", "prior": "prior"}
+            for key, name in names.items():
+                if key in p:  # |goal - final y|, and the mean over paths of max_t |y_t| (overshoot)
+                    metrics[f"goal_error_{name}"] = float((p[key][:, -1, 0] - p["goals"]).abs().mean())
+                    metrics[f"max_abs_y_{name}"] = float(p[key][..., 0].abs().amax(1).mean())
             metrics["acc_rate_plan"] = cubic_fit_metrics(p["planned"].cpu().numpy())["acc_rate"]
         metrics["score"] = 1.0 - metrics["acc_rate"]
         return metrics
