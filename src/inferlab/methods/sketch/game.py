@@ -47,13 +47,17 @@ class Rollout:
 
 def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, encoder: Encoder, sketch: torch.Tensor,
          photos: torch.Tensor, target: torch.Tensor, *, rounds: int, progress_rounds: int, setting: str,
-         train_sender: bool, greedy: bool, stroke_width: float, step_cost: float) -> Rollout:
+         train_sender: bool, greedy: bool, stroke_width: float, step_cost: float,
+         features: tuple[torch.Tensor, torch.Tensor] | None = None) -> Rollout:
     """Play a batch: sketch (B, 1, S, S), photos (B, K, 3, S, S), target (B,). `progress_rounds` is the max_rounds
-    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round."""
+    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round. `features`:
+    the frozen encoder's (photo (B, K, F), sketch (B, F)) features if already computed (the encoder is frozen, so
+    they are the same every game)."""
     b = sketch.shape[0]
-    with torch.no_grad():
-        photo_f = encoder(photos.flatten(0, 1)).view(b, photos.shape[1], -1)
-        sketch_f = encoder(sketch)
+    if features is None:
+        with torch.no_grad():
+            features = encoder(photos.flatten(0, 1)).view(b, photos.shape[1], -1), encoder(sketch)
+    photo_f, sketch_f = features
     canvas = torch.zeros_like(sketch)
     prev_f = encoder(canvas).detach()
     alive = torch.ones(b, dtype=torch.bool, device=sketch.device)
