@@ -46,3 +46,40 @@ def test_precomputed_encoder_features_play_the_same_game():
     assert torch.allclose(fresh.photo_features, cached.photo_features, atol=1e-5)
     assert torch.allclose(fresh.sketch_features, cached.sketch_features, atol=1e-5)
     assert torch.equal(fresh.rounds, cached.rounds) and torch.equal(fresh.correct, cached.correct)
+
+
+class _ThresholdReceiver(torch.nn.Module):
+    """Picks the photo most like the canvas once the canvas's features are far from the empty canvas's."""
+
+    def forward(self, photos, previous, current):
+        if not hasattr(self, "empty"):
+            self.empty = previous[:1].clone()
+        moved = (current - self.empty).norm(dim=-1)
+        picks = (photos * current[:, None]).sum(-1)
+        threshold = moved.median() if not hasattr(self, "threshold") else self.threshold
+        self.threshold = threshold
+        wait = torch.where(moved > threshold, picks.min(-1).values - 1, picks.max(-1).values + 1)
+        return torch.softmax(torch.cat([picks, wait[:, None]], -1), -1)
+
+
+def test_evaluation_draws_only_running_games_and_each_game_plays_as_if_alone():
+    cfg = tiny()
+    cfg = replace(cfg, data=DataConfig(categories=7, unseen_categories=3, instances=3, seen_instances=2,
+                                       image_size=16, train_games=16, pretrain_instances=2, pretrain_categories=8),
+                  game=replace(cfg.game, max_rounds=4, strokes_per_round=2),
+                  pretrain=PretrainConfig(encoder_steps=2, sender_steps=2, batch_size=4),
+                  eval=EvalConfig(samples=6, classifier_steps=5))
+    torch.manual_seed(1)
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    task.receiver = _ThresholdReceiver()  # picks once the canvas has moved far enough: games end in different rounds
+    games = task.data[:12]
+    with torch.no_grad():
+        batch = task.play(games, greedy=True, train=False)
+        alone = [task.play(games[i:i + 1], greedy=True, train=False) for i in range(len(games))]
+    assert len(set(batch.rounds.tolist())) > 1  # games end in different rounds
+    for i, roll in enumerate(alone):
+        assert batch.rounds[i] == roll.rounds[0] and batch.correct[i] == roll.correct[0]
+        k = int(roll.rounds[0])
+        assert torch.allclose(batch.canvases[i, :k], roll.canvases[0, :k], atol=1e-5)
+        if k < batch.canvases.shape[1]:  # over: the canvas is left as it was
+            assert torch.equal(batch.canvases[i, k:], batch.canvases[i, k - 1:k].expand_as(batch.canvases[i, k:]))

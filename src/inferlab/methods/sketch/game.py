@@ -66,9 +66,13 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
     recording = True
     for i in range(rounds + (0 if value_model is None else 1)):
         canvas0 = canvas.detach()
+        # without a value model (evaluation) only the running games draw and are read: the others are over
+        run = alive if value_model is None else slice(None)
         with torch.set_grad_enabled(train_sender and torch.is_grad_enabled()):
-            canvas = paint_strokes(canvas0, sender(canvas0, sketch, i / progress_rounds), width=stroke_width)
-        cur_f = encoder(canvas)
+            drawn = paint_strokes(canvas0[run], sender(canvas0[run], sketch[run], i / progress_rounds),
+                                  width=stroke_width)
+        canvas, cur_f = (drawn, encoder(drawn)) if value_model is not None else (
+            canvas0.index_put((alive,), drawn), prev_f.index_put((alive,), encoder(drawn)))
         probs = receiver(photo_f, prev_f, cur_f)
         if setting == "max" and i < rounds - 1:
             probs = torch.zeros_like(probs).index_fill_(1, torch.tensor([WAIT], device=probs.device), 1.0)
