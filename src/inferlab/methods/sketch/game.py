@@ -47,13 +47,17 @@ class Rollout:
 
 def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, encoder: Encoder, sketch: torch.Tensor,
          photos: torch.Tensor, target: torch.Tensor, *, rounds: int, progress_rounds: int, setting: str,
-         train_sender: bool, greedy: bool, stroke_width: float, step_cost: float) -> Rollout:
+         train_sender: bool, greedy: bool, stroke_width: float, step_cost: float,
+         features: tuple[torch.Tensor, torch.Tensor] | None = None) -> Rollout:
     """Play a batch: sketch (B, 1, S, S), photos (B, K, 3, S, S), target (B,). `progress_rounds` is the max_rounds
-    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round."""
+    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round. `features`:
+    the frozen encoder's (photo (B, K, F), sketch (B, F)) features if already computed (the encoder is frozen, so
+    they are the same every game)."""
     b = sketch.shape[0]
-    with torch.no_grad():
-        photo_f = encoder(photos.flatten(0, 1)).view(b, photos.shape[1], -1)
-        sketch_f = encoder(sketch)
+    if features is None:
+        with torch.no_grad():
+            features = encoder(photos.flatten(0, 1)).view(b, photos.shape[1], -1), encoder(sketch)
+    photo_f, sketch_f = features
     canvas = torch.zeros_like(sketch)
     prev_f = encoder(canvas).detach()
     alive = torch.ones(b, dtype=torch.bool, device=sketch.device)
@@ -62,9 +66,13 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
     recording = True
     for i in range(rounds + (0 if value_model is None else 1)):
         canvas0 = canvas.detach()
+        # without a value model (evaluation) only the running games draw and are read: the others are over
+        run = alive if value_model is None else slice(None)
         with torch.set_grad_enabled(train_sender and torch.is_grad_enabled()):
-            canvas = paint_strokes(canvas0, sender(canvas0, sketch, i / progress_rounds), width=stroke_width)
-        cur_f = encoder(canvas)
+            drawn = paint_strokes(canvas0[run], sender(canvas0[run], sketch[run], i / progress_rounds),
+                                  width=stroke_width)
+        canvas, cur_f = (drawn, encoder(drawn)) if value_model is not None else (
+            canvas0.index_put((alive,), drawn), prev_f.index_put((alive,), encoder(drawn)))
         probs = receiver(photo_f, prev_f, cur_f)
         if setting == "max" and i < rounds - 1:
             probs = torch.zeros_like(probs).index_fill_(1, torch.tensor([WAIT], device=probs.device), 1.0)

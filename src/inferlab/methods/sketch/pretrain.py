@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from inferlab.core.bezier import bezier_points, paint_strokes
 from inferlab.data.sketch import SketchData, make_sketch_data
+from inferlab.data.sketch.categories import CATEGORY_NAMES
 from inferlab.methods.sketch.config import SketchConfig
 from inferlab.methods.sketch.networks import Encoder, Sender
 from inferlab.progress import progress_bar
@@ -32,11 +33,21 @@ def game_data(cfg: SketchConfig, seed: int) -> SketchData:
                             n_instances=d.instances, n_seen_instances=d.seen_instances, size=d.image_size, seed=seed)
 
 
-def _pretrain_pool(cfg: SketchConfig, seed: int) -> SketchData:
+def pretrain_categories(cfg: SketchConfig) -> list[int]:
+    """Indices (in data/sketch/categories.py's order) of the pretraining pool's categories: the game's seen
+    categories, then categories beyond the game's, up to `pretrain_categories` in all; never an unseen one."""
     d = cfg.data
-    return make_sketch_data(n_categories=d.categories - d.unseen_categories, n_unseen_categories=0,
-                            n_instances=d.pretrain_instances, n_seen_instances=d.pretrain_instances,
-                            size=d.image_size, seed=seed + 7919)
+    seen = list(range(d.categories - d.unseen_categories))
+    extra = max(0, min(d.pretrain_categories, len(CATEGORY_NAMES)) - len(seen))
+    return seen + list(range(d.categories, min(len(CATEGORY_NAMES), d.categories + extra)))
+
+
+def _pretrain_pool(cfg: SketchConfig, seed: int) -> SketchData:
+    d, cats = cfg.data, pretrain_categories(cfg)
+    pool = make_sketch_data(n_categories=cats[-1] + 1, n_unseen_categories=0, n_instances=d.pretrain_instances,
+                            n_seen_instances=d.pretrain_instances, size=d.image_size, seed=seed + 7919)
+    return replace(pool, names=tuple(pool.names[c] for c in cats), photos=pool.photos[cats],
+                   sketches=pool.sketches[cats], word_vectors=pool.word_vectors[cats])
 
 
 def contour_targets(sketches: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

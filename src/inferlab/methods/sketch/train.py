@@ -18,7 +18,7 @@ from inferlab.methods.sketch.evaluate import SPLITS, evaluate_players, write_can
 from inferlab.methods.sketch.game import Rollout, play
 from inferlab.methods.sketch.networks import Encoder, Receiver, Sender, ValueModel
 from inferlab.methods.sketch.objective import actor_objective, lambda_returns, learning_rates
-from inferlab.methods.sketch.pretrain import game_data, pretrained_state
+from inferlab.methods.sketch.pretrain import game_data, pretrain_categories, pretrained_state
 
 
 class SketchTask(TrainTask):
@@ -38,7 +38,7 @@ class SketchTask(TrainTask):
         self.data = torch.from_numpy(sample_games(np.random.default_rng(seed), cats, inst, d.train_games))
         enc_state, sender_state = pretrained_state(cfg, seed)
         m, size = cfg.model, d.image_size
-        self.encoder = Encoder(size, m.features, len(cats)).to(device)
+        self.encoder = Encoder(size, m.features, len(pretrain_categories(cfg))).to(device)
         self.encoder.load_state_dict(enc_state)
         self.encoder.requires_grad_(False).eval()
         self.sender = Sender(size, g.strokes_per_round, m.sender_width).to(device)
@@ -50,6 +50,9 @@ class SketchTask(TrainTask):
         self.opt_sender = torch.optim.Adam(self.sender.parameters(), lr=0.0)
         self.opt_value = torch.optim.Adam(self.value_model.parameters(), lr=o.value_lr)
         self.photos, self.sketches = self.game_data.photos.to(device), self.game_data.sketches.to(device)
+        with torch.no_grad():  # the frozen encoder's features of every photo and sketch, (C, I, F)
+            self.photo_features, self.sketch_features = (
+                self.encoder(x.flatten(0, 1)).view(*x.shape[:2], -1) for x in (self.photos, self.sketches))
         rng = np.random.default_rng(seed + 1)
         self.test_games = {s: torch.from_numpy(sample_games(rng, *self.game_data.split(s), cfg.eval.samples))
                            for s in SPLITS}
@@ -68,11 +71,13 @@ class SketchTask(TrainTask):
 
     def play(self, games: torch.Tensor, *, greedy: bool, train: bool) -> Rollout:
         g = self.cfg.game
-        target, sketch, photos = game_tensors(games.to(self.device), self.photos, self.sketches)
+        games = games.to(self.device)
+        target, sketch, photos = game_tensors(games, self.photos, self.sketches)
+        _, sketch_f, photo_f = game_tensors(games, self.photo_features, self.sketch_features)
         return play(self.sender, self.receiver, self.value_model if train else None, self.encoder, sketch, photos,
                     target, rounds=self.rounds, progress_rounds=self.rounds, setting=g.setting,
                     train_sender=self.train_sender and train, greedy=greedy, stroke_width=g.stroke_width,
-                    step_cost=g.step_cost)
+                    step_cost=g.step_cost, features=(photo_f, sketch_f))
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         g, o = self.cfg.game, self.cfg.optim
