@@ -4,7 +4,9 @@ architectures_dreamer_max.py): the sender draws, the receiver picks or waits, ro
 While training, every round's receiver option is sampled and the rollout keeps what the objective needs
 (probabilities, rewards, values, alive masks, the detached canvas features for the value regression). The rollout
 runs one round past the last recorded one for the bootstrap value, as the official loop does (max_step + 1
-iterations). While evaluating, the receiver takes its most probable option and no value is computed.
+iterations). While evaluating, the receiver takes its most probable option and no value is computed. The REINFORCE
+settings `retrieve` and `cum` (architectures_retrieve_5stroke.py, architectures_cum.py) have no value model: they
+play as in evaluation, with sampled options, and stop once every game is over.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from inferlab.envs.sketch_game import N_PHOTOS, choice_reward
 from inferlab.methods.sketch.networks import Encoder, Receiver, Sender, ValueModel
 
 WAIT = N_PHOTOS
+WAIT_UNTIL_LAST = ("max", "retrieve")
+"""Settings whose receiver cannot pick before the last round: `max`, and `retrieve`, whose receiver picks once after
+the sender has drawn every round (official architectures_retrieve_5stroke.Players.forward)."""
 
 
 @dataclass
@@ -43,13 +48,15 @@ class Rollout:
     """(B, F) frozen-encoder features of the sketches."""
     photo_features: torch.Tensor
     """(B, K, F) frozen-encoder features of the photos."""
+    choices: torch.Tensor
+    """(B, R) the receiver's option in each recorded round (sampled while training, most probable while evaluating)."""
 
 
 def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, encoder: Encoder, sketch: torch.Tensor,
          photos: torch.Tensor, target: torch.Tensor, *, rounds: int, progress_rounds: int, setting: str,
          train_sender: bool, greedy: bool, stroke_width: float, step_cost: float) -> Rollout:
     """Play a batch: sketch (B, 1, S, S), photos (B, K, 3, S, S), target (B,). `progress_rounds` is the max_rounds
-    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round."""
+    the sender's round plane is divided by; the settings of WAIT_UNTIL_LAST force waiting before the last round."""
     b = sketch.shape[0]
     with torch.no_grad():
         photo_f = encoder(photos.flatten(0, 1)).view(b, photos.shape[1], -1)
@@ -58,7 +65,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
     prev_f = encoder(canvas).detach()
     alive = torch.ones(b, dtype=torch.bool, device=sketch.device)
     correct, played = torch.zeros(b, device=sketch.device), torch.zeros(b, device=sketch.device)
-    probs_l, rewards_l, values_l, alive_l, inputs_l, canvases_l = [], [], [], [], [], []
+    probs_l, rewards_l, values_l, alive_l, inputs_l, canvases_l, choices_l = [], [], [], [], [], [], []
     recording = True
     for i in range(rounds + (0 if value_model is None else 1)):
         canvas0 = canvas.detach()
@@ -66,7 +73,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
             canvas = paint_strokes(canvas0, sender(canvas0, sketch, i / progress_rounds), width=stroke_width)
         cur_f = encoder(canvas)
         probs = receiver(photo_f, prev_f, cur_f)
-        if setting == "max" and i < rounds - 1:
+        if setting in WAIT_UNTIL_LAST and i < rounds - 1:
             probs = torch.zeros_like(probs).index_fill_(1, torch.tensor([WAIT], device=probs.device), 1.0)
         choice = probs.argmax(-1) if greedy else torch.multinomial(probs.detach(), 1)[:, 0]
         reward = choice_reward(choice, target, step_cost) * alive
@@ -82,6 +89,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
             alive_l.append(alive.float())
             inputs_l.append((prev_f, cur_f.detach()))
             canvases_l.append(canvas.detach())
+            choices_l.append(choice)
         next_alive = alive & (choice == WAIT)
         if not alive.any() or (value_model is None and not next_alive.any()):
             break
@@ -90,4 +98,4 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
         alive, prev_f = next_alive, cur_f.detach()
     values = torch.stack(values_l, 1) if values_l else torch.zeros(b, 0)
     return Rollout(torch.stack(probs_l, 1), torch.stack(rewards_l, 1), values, torch.stack(alive_l, 1), inputs_l,
-                   correct, played, torch.stack(canvases_l, 1), sketch_f, photo_f)
+                   correct, played, torch.stack(canvases_l, 1), sketch_f, photo_f, torch.stack(choices_l, 1))
