@@ -49,7 +49,7 @@ def test_retrieve_draws_every_round_then_picks_once(micro_config):
         assert (roll.choices[:, :-1] == WAIT).all()  # no pick before the last round
         assert (roll.rounds == 3).all()
         assert torch.equal(roll.correct, (roll.choices[:, -1] == games[:, 0]).float())
-        ink = roll.canvases.flatten(2).sum(-1)[..., 0]
+        ink = roll.canvases.flatten(2).sum(-1)  # (B, R)
         assert (ink[:, 1:] > ink[:, :-1]).all()  # the sender drew in every round
         assert roll.values.numel() == 0  # no value model
 
