@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
-SETTINGS = ("complete", "max", "sender_fix", "one_step")
+SETTINGS = ("complete", "max", "sender_fix", "one_step", "retrieve", "cum")
 """The official settings we train (README): complete, max (receiver waits until the last round), sender_fix (sender
-not trained), one_step (one round)."""
+not trained), one_step (one round), retrieve (fixed sender draws every round, the receiver picks once, REINFORCE),
+cum (REINFORCE with discounted cumulative rewards, no value model)."""
+
+REINFORCE_SETTINGS = ("retrieve", "cum")
+"""Settings learned by REINFORCE (official train_original_reward_retrieve_5stroke_accum.py) instead of the
+lambda-return actor objective and value model."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ architectures_dreamer_max.py): the sender draws, the receiver picks or waits, ro
 While training, every round's receiver option is sampled and the rollout keeps what the objective needs
 (probabilities, rewards, values, alive masks, the detached canvas features for the value regression). The rollout
 runs one round past the last recorded one for the bootstrap value, as the official loop does (max_step + 1
-iterations). While evaluating, the receiver takes its most probable option and no value is computed.
+iterations). While evaluating, the receiver takes its most probable option and no value is computed. The REINFORCE
+settings `retrieve` and `cum` (architectures_retrieve_5stroke.py, architectures_cum.py) have no value model: they
+play as in evaluation, with sampled options, and stop once every game is over.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from inferlab.envs.sketch_game import N_PHOTOS, choice_reward
 from inferlab.methods.sketch.networks import Encoder, Receiver, Sender, ValueModel
 
 WAIT = N_PHOTOS
+WAIT_UNTIL_LAST = ("max", "retrieve")
+"""Settings whose receiver cannot pick before the last round: `max`, and `retrieve`, whose receiver picks once after
+the sender has drawn every round (official architectures_retrieve_5stroke.Players.forward)."""
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Rollout:
     """(B, F) frozen-encoder features of the sketches."""
     photo_features: torch.Tensor
     """(B, K, F) frozen-encoder features of the photos."""
+    choices: torch.Tensor
+    """(B, R) the receiver's option in each recorded round (sampled while training, most probable while evaluating)."""
 
 
 def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, encoder: Encoder, sketch: torch.Tensor,
@@ -50,9 +57,9 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
          train_sender: bool, greedy: bool, stroke_width: float, step_cost: float,
          features: tuple[torch.Tensor, torch.Tensor] | None = None) -> Rollout:
     """Play a batch: sketch (B, 1, S, S), photos (B, K, 3, S, S), target (B,). `progress_rounds` is the max_rounds
-    the sender's round plane is divided by; `setting == 'max'` forces waiting before the last round. `features`:
-    the frozen encoder's (photo (B, K, F), sketch (B, F)) features if already computed (the encoder is frozen, so
-    they are the same every game)."""
+    the sender's round plane is divided by; the settings of WAIT_UNTIL_LAST force waiting before the last round.
+    `features`: the frozen encoder's (photo (B, K, F), sketch (B, F)) features if already computed (the encoder is
+    frozen, so they are the same every game)."""
     b = sketch.shape[0]
     if features is None:
         with torch.no_grad():
@@ -62,7 +69,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
     prev_f = encoder(canvas).detach()
     alive = torch.ones(b, dtype=torch.bool, device=sketch.device)
     correct, played = torch.zeros(b, device=sketch.device), torch.zeros(b, device=sketch.device)
-    probs_l, rewards_l, values_l, alive_l, inputs_l, canvases_l = [], [], [], [], [], []
+    probs_l, rewards_l, values_l, alive_l, inputs_l, canvases_l, choices_l = [], [], [], [], [], [], []
     recording = True
     for i in range(rounds + (0 if value_model is None else 1)):
         canvas0 = canvas.detach()
@@ -74,7 +81,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
         canvas, cur_f = (drawn, encoder(drawn)) if value_model is not None else (
             canvas0.index_put((alive,), drawn), prev_f.index_put((alive,), encoder(drawn)))
         probs = receiver(photo_f, prev_f, cur_f)
-        if setting == "max" and i < rounds - 1:
+        if setting in WAIT_UNTIL_LAST and i < rounds - 1:
             probs = torch.zeros_like(probs).index_fill_(1, torch.tensor([WAIT], device=probs.device), 1.0)
         choice = probs.argmax(-1) if greedy else torch.multinomial(probs.detach(), 1)[:, 0]
         reward = choice_reward(choice, target, step_cost) * alive
@@ -90,6 +97,7 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
             alive_l.append(alive.float())
             inputs_l.append((prev_f, cur_f.detach()))
             canvases_l.append(canvas.detach())
+            choices_l.append(choice)
         next_alive = alive & (choice == WAIT)
         if not alive.any() or (value_model is None and not next_alive.any()):
             break
@@ -98,4 +106,4 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
         alive, prev_f = next_alive, cur_f.detach()
     values = torch.stack(values_l, 1) if values_l else torch.zeros(b, 0)
     return Rollout(torch.stack(probs_l, 1), torch.stack(rewards_l, 1), values, torch.stack(alive_l, 1), inputs_l,
-                   correct, played, torch.stack(canvases_l, 1), sketch_f, photo_f)
+                   correct, played, torch.stack(canvases_l, 1), sketch_f, photo_f, torch.stack(choices_l, 1))

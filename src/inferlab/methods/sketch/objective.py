@@ -65,3 +65,32 @@ def learning_rates(step: int, sender_lr: float, receiver_lr: float, decay_start:
         step = decay_start + math.ceil(decay_every * math.log(5e-6 / receiver_lr) / math.log(receiver_decay))
     frac = (step - decay_start) / decay_every
     return sender_lr * sender_decay ** frac, receiver_lr * receiver_decay ** frac
+
+
+def chosen_log_probs(probs: torch.Tensor, choices: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
+    """log(p_t(a_t) + eps) (B, R) of the options played, from the receiver's probabilities (B, R, K+1) and its
+    choices (B, R); eps = 1e-8 as the official receiver adds to its probabilities before sampling and the log."""
+    return (probs.gather(-1, choices[..., None])[..., 0] + eps).log()
+
+
+def cumulative_returns(rewards: torch.Tensor, alive: torch.Tensor, discount: float) -> torch.Tensor:
+    """Discounted cumulative rewards G_t (B, R) of the official `cum` setting (architectures_cum.Players.forward):
+        G_t = sum_{j >= t} discount^(j - t) alive_j r_j,   i.e.   G_t = alive_t r_t + discount G_{t+1},  G_R = 0.
+    No value model and no bootstrap: a game's returns are its own rewards only, 0 in the rounds after it ended."""
+    running, out = torch.zeros_like(rewards[:, 0]), []
+    for t in reversed(range(rewards.shape[1])):
+        running = alive[:, t] * rewards[:, t] + discount * running
+        out.append(running)
+    return torch.stack(out[::-1], 1)
+
+
+def reinforce_loss(log_probs: torch.Tensor, returns: torch.Tensor) -> torch.Tensor:
+    """REINFORCE loss of the official `retrieve` and `cum` settings (cal_reward and Players.forward of
+    architectures_retrieve_5stroke.py / architectures_cum.py), to be minimised:
+        L = -(1/B) sum_b sum_t sg(G_{b,t}) log p_{b,t}(a_{b,t})
+    log_probs (B, R): log-probabilities of the sampled options; returns (B, R): their returns, detached (sg). No
+    baseline and no entropy term, as official. For the receiver's parameters grad L is the score-function estimate
+    of -grad E[r] (retrieve: one pick, G = r) or the reward-to-go estimate with discounted G_t, not weighted by
+    discount^t (cum, as official). Where the canvas was painted with a graph (cum), the same loss also reaches the
+    sender through the receiver's input, as in the official code."""
+    return -(returns.detach() * log_probs).sum(1).mean()

@@ -1,6 +1,8 @@
 """The game's learning as a TrainTask (official train_dreamer_add_class_gen.train): per batch of games one rollout,
 the actor objective (objective.py) maximised by the receiver's projections and, through the rasteriser and the
-value model's inputs, the sender; then the value model regressed on the detached lambda-returns."""
+value model's inputs, the sender; then the value model regressed on the detached lambda-returns. The settings
+`retrieve` and `cum` (official train_original_reward_retrieve_5stroke_accum.train) minimise a REINFORCE loss
+instead, with the same optimisers and learning-rate schedule and no value model."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from inferlab.core.optim import guarded_step
 from inferlab.envs.sketch_game import game_tensors, sample_games
 from inferlab.engine.task import TrainTask
 from inferlab.errors import UserError
-from inferlab.methods.sketch.config import SETTINGS, SketchConfig
+from inferlab.methods.sketch.config import REINFORCE_SETTINGS, SETTINGS, SketchConfig
 from inferlab.methods.sketch.evaluate import SPLITS, evaluate_players, write_canvas_grid
 from inferlab.methods.sketch.game import Rollout, play
 from inferlab.methods.sketch.networks import Encoder, Receiver, Sender, ValueModel
-from inferlab.methods.sketch.objective import actor_objective, lambda_returns, learning_rates
+from inferlab.methods.sketch.objective import (actor_objective, chosen_log_probs, cumulative_returns, lambda_returns,
+                                               learning_rates, reinforce_loss)
 from inferlab.methods.sketch.pretrain import game_data, pretrain_categories, pretrained_state
 
 
@@ -63,7 +66,7 @@ class SketchTask(TrainTask):
 
     @property
     def train_sender(self) -> bool:
-        return self.cfg.game.setting != "sender_fix"
+        return self.cfg.game.setting not in ("sender_fix", "retrieve")  # retrieve: official --sender_fixed 1
 
     def state_objects(self) -> dict:
         return {"sender": self.sender, "receiver": self.receiver, "value_model": self.value_model,
@@ -74,7 +77,8 @@ class SketchTask(TrainTask):
         games = games.to(self.device)
         target, sketch, photos = game_tensors(games, self.photos, self.sketches)
         _, sketch_f, photo_f = game_tensors(games, self.photo_features, self.sketch_features)
-        return play(self.sender, self.receiver, self.value_model if train else None, self.encoder, sketch, photos,
+        value_model = self.value_model if train and g.setting not in REINFORCE_SETTINGS else None
+        return play(self.sender, self.receiver, value_model, self.encoder, sketch, photos,
                     target, rounds=self.rounds, progress_rounds=self.rounds, setting=g.setting,
                     train_sender=self.train_sender and train, greedy=greedy, stroke_width=g.stroke_width,
                     step_cost=g.step_cost, features=(photo_f, sketch_f))
@@ -86,6 +90,8 @@ class SketchTask(TrainTask):
         self.opt_sender.param_groups[0]["lr"] = sender_lr if self.train_sender else 0.0
         self.opt_receiver.param_groups[0]["lr"] = receiver_lr
         roll = self.play(batch, greedy=False, train=True)
+        if g.setting in REINFORCE_SETTINGS:
+            return self._reinforce_step(roll, sender_lr, receiver_lr)
         target = batch[:, 0].to(self.device)
         returns = lambda_returns(roll.rewards, roll.values, roll.alive, g.discount, g.lam)
         objective = actor_objective(roll.probs, target, returns, roll.values, g.discount, g.step_cost)
@@ -101,6 +107,25 @@ class SketchTask(TrainTask):
         guarded_step(self.opt_value, value_loss, self.value_model.parameters(), 0.0, "sketch value loss")
         return {"objective": objective.item(), "value_loss": value_loss.item(),
                 "reward": roll.rewards.sum(1).mean().item(), "rounds": roll.rounds.mean().item(),
+                "acc": roll.correct.mean().item(), "sender_lr": sender_lr, "receiver_lr": receiver_lr}
+
+    def _reinforce_step(self, roll: Rollout, sender_lr: float, receiver_lr: float) -> dict[str, float]:
+        """One REINFORCE update (objective.reinforce_loss). retrieve: the one pick after the last round, its reward
+        undiscounted (official discount ** 0); the sender is fixed. cum: every recorded round with its discounted
+        cumulative reward; the loss reaches the sender through the canvas the receiver's probabilities read."""
+        g = self.cfg.game
+        log_probs, rewards, alive = chosen_log_probs(roll.probs, roll.choices), roll.rewards, roll.alive
+        if g.setting == "retrieve":  # the forced waits of the drawing rounds are not learned from
+            log_probs, rewards, alive = log_probs[:, -1:], rewards[:, -1:], alive[:, -1:]
+        returns = cumulative_returns(rewards, alive, g.discount)
+        loss = reinforce_loss(log_probs, returns)
+        self.opt_sender.zero_grad(set_to_none=True)
+        params = list(self.receiver.parameters()) + list(self.sender.parameters())
+        guarded_step(self.opt_receiver, loss, params, 0.0, f"sketch {g.setting} REINFORCE loss")
+        if self.train_sender:
+            self.opt_sender.step()
+        return {"reinforce_loss": loss.item(), "return": returns[:, 0].mean().item(),
+                "reward": rewards.sum(1).mean().item(), "rounds": roll.rounds.mean().item(),
                 "acc": roll.correct.mean().item(), "sender_lr": sender_lr, "receiver_lr": receiver_lr}
 
     @torch.no_grad()
