@@ -5,7 +5,6 @@ import torch
 
 from inferlab.engine.distributed import DistContext
 from inferlab.methods.sketch import make_task
-from inferlab.methods.sketch.config import DataConfig, EvalConfig, PretrainConfig, tiny
 from inferlab.methods.sketch.objective import actor_objective, lambda_returns, learning_rates
 from inferlab.errors import UserError
 
@@ -46,19 +45,9 @@ def test_learning_rates_warm_up_the_sender_then_decay():
     assert learning_rates(20, 1e-3, 1e-3, 10, 10, 0.5, 0.9) == pytest.approx((5e-4, 9e-4))
 
 
-def _micro():
-    cfg = tiny()
-    return replace(cfg, data=DataConfig(categories=7, unseen_categories=3, instances=4, seen_instances=3,
-                                        image_size=16, train_games=64, pretrain_instances=2),
-                   game=replace(cfg.game, max_rounds=3, strokes_per_round=2),
-                   pretrain=PretrainConfig(encoder_steps=2, sender_steps=2, batch_size=4),
-                   train=replace(cfg.train, batch_size=4), eval=EvalConfig(samples=6, classifier_steps=5))
-
-
 @pytest.mark.parametrize("setting", ["complete", "max", "sender_fix", "one_step"])
-def test_every_setting_trains_and_reports_the_paper_measures(setting):
-    cfg = _micro()
-    cfg = replace(cfg, game=replace(cfg.game, setting=setting))
+def test_every_setting_trains_and_reports_the_paper_measures(setting, micro_config):
+    cfg = micro_config(setting)
     torch.manual_seed(0)
     task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
     before = {k: v.clone() for k, v in task.sender.state_dict().items()}
@@ -76,13 +65,13 @@ def test_every_setting_trains_and_reports_the_paper_measures(setting):
         assert metrics["rounds_seen"] == 3  # the receiver must wait until the last round
 
 
-def test_bad_setting_is_a_user_error():
-    cfg = _micro()
+def test_bad_setting_is_a_user_error(micro_config):
+    cfg = micro_config()
     with pytest.raises(UserError, match="game.setting"):
         make_task(replace(cfg, game=replace(cfg.game, setting="fast")), torch.device("cpu"), DistContext(), 0)
 
 
-def test_canvas_grid_is_written(tmp_path):
-    task = make_task(_micro(), torch.device("cpu"), DistContext(), 0)
+def test_canvas_grid_is_written(tmp_path, micro_config):
+    task = make_task(micro_config(), torch.device("cpu"), DistContext(), 0)
     task.write_samples(tmp_path, 3)
     assert (tmp_path / "canvases_000003.png").is_file()
