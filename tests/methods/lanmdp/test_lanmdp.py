@@ -14,12 +14,14 @@ from inferlab.data.offline_rl import Trajectory, save_d4rl_hdf5
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
+from inferlab.envs.scripted_reacher import ReacherExpert
 from inferlab.errors import UserError
 from inferlab.methods.lanmdp import make_task
 from inferlab.methods.lanmdp.config import PolicyConfig, SamplerConfig, paper_mujoco, tiny_reacher, with_variant
 from inferlab.methods.lanmdp.context import RollingContext, context_windows
 from inferlab.methods.lanmdp.cubic import cubic_fit_metrics
 from inferlab.methods.lanmdp.model import EnergyPolicy
+from inferlab.methods.lanmdp.mujoco import REACH_TAIL, reach_distance
 from inferlab.methods.lanmdp.objective import gaussian_log_prob, lanmdp_loss, one_sigma_floor
 from inferlab.methods.lanmdp.sampling import act, plan_to_goal, sample_prior_actions
 
@@ -163,6 +165,29 @@ def test_reacher_task_resumes_exactly_and_counts_env_steps(variant, tmp_path):
     for a, b in zip(whole.policy.parameters(), split.policy.parameters()):
         assert torch.equal(a, b)
     assert torch.equal(whole.buffer.s, split.buffer.s) and len(whole.buffer.s) == 200
+
+
+def test_reach_distance_reads_the_fingertip_target_entries_of_the_last_states():
+    obs = np.zeros((20, 10), np.float32)
+    obs[:, 8:10] = [3.0, 4.0]  # distance 5 early on
+    obs[-REACH_TAIL:, 8:10] = [0.6, 0.8]  # distance 1 over the tail
+    episode = Trajectory(obs, np.zeros((20, 2), np.float32), np.zeros(20, np.float32), False)
+    assert reach_distance([episode], "reacher") == pytest.approx(1.0)
+    assert reach_distance([episode], "hopper") is None
+
+
+def test_reacher_reach_separates_the_expert_from_a_policy_that_never_moves():
+    cfg = replace(small_reacher("bc_actions"), eval=tiny_reacher().eval)  # 50 held-out episodes
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    task.policy_chooser = lambda: (lambda o, _: np.zeros((len(o), task.act_dim)))
+    metrics = task.evaluate()
+    assert metrics["zero_action_return"] > 0.5  # the return flatters standing still (no control cost) ...
+    assert metrics["reach"] < 0.0  # ... the reach measure does not: further from the target than random actions
+    assert metrics["reach"] == pytest.approx(metrics["zero_action_reach"])
+    assert metrics["score"] == -metrics["reach"]
+    expert = ReacherExpert()
+    task.policy_chooser = lambda: (lambda o, _: np.stack([expert.act(x) for x in o]))
+    assert task.evaluate()["reach"] > 0.8
 
 
 def test_reacher_residual_scale_is_the_one_step_change_std():

@@ -13,14 +13,16 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from inferlab.methods.lanmdp.config import MUJOCO_ENVS, LanMDPConfig
 from inferlab.methods.lanmdp.gaifo import DiscriminatorReward, DiscriminatorUpdate, TransitionDiscriminator
-from inferlab.methods.lanmdp.mujoco import MujocoTask, TransitionBuffer, load_demonstrations
+from inferlab.methods.lanmdp.mujoco import MujocoTask, TransitionBuffer, load_demonstrations, reach_distance
 
 
-def expert_transitions(cfg: LanMDPConfig, seed: int) -> tuple[torch.Tensor, float]:
-    """The demonstrations' consecutive state pairs [s, s'] (N, 2 S) (no actions) and their mean return."""
+def expert_transitions(cfg: LanMDPConfig, seed: int) -> tuple[torch.Tensor, float, float | None]:
+    """The demonstrations' consecutive state pairs [s, s'] (N, 2 S) (no actions), their mean return and their
+    reach distance (Reacher; else None)."""
     demos = load_demonstrations(cfg, seed)
     pairs = [np.concatenate([d.observations[:-1], d.observations[1:]], 1) for d in demos]
-    return torch.as_tensor(np.concatenate(pairs), dtype=torch.float32), float(np.mean([d.ret for d in demos]))
+    return (torch.as_tensor(np.concatenate(pairs), dtype=torch.float32), float(np.mean([d.ret for d in demos])),
+            reach_distance(demos, cfg.task.env))
 
 
 class GaifoTask(MujocoTask):
@@ -34,10 +36,11 @@ class GaifoTask(MujocoTask):
         self.cfg, self.device, self.seed, self.kind = cfg, torch.device("cpu"), seed, "gaifo"
         self.env_id = MUJOCO_ENVS[cfg.task.env]
         self.envs: list[gym.Env] = []
-        self.data, self.expert_return = expert_transitions(cfg, seed)  # the trainer's batches: expert (s, s')
+        # the trainer's batches: expert (s, s')
+        self.data, self.expert_return, self.expert_distance = expert_transitions(cfg, seed)
         self.state_dim = self.data.shape[1] // 2
         self.act_dim = gym.make(self.env_id).action_space.shape[0]
-        self._random_return: float | None = None
+        self._references: dict[str, tuple[float, float | None]] = {}
         g = cfg.gaifo
         states = self.data[:, : self.state_dim]
         self.disc = TransitionDiscriminator(self.state_dim, g.disc_hidden, states.mean(0), states.std(0))

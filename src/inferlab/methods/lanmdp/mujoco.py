@@ -25,6 +25,17 @@ from inferlab.methods.lanmdp.train import importance_step, make_optimizer, make_
 EVAL_SEED = 1_000_000
 """Evaluation episodes are reset with seeds EVAL_SEED + i (never used for demonstrations or training)."""
 DEMO_SEED = 500_000
+REACH_TAIL = 10
+"""Reacher's `reach` reads the fingertip-target distance over each episode's last REACH_TAIL states."""
+
+
+def reach_distance(trajectories: list[Trajectory], env: str) -> float | None:
+    """Reacher-v5 only (else None): mean over episodes of |fingertip - target| (observation entries 8:10, the
+    env's `reward_dist` term) over the last REACH_TAIL states. It measures the reaching the demonstrations show;
+    the return does not: its control cost sum |a|^2 makes a policy that never moves score ~0.84 normalised."""
+    if env != "reacher":
+        return None
+    return float(np.mean([np.linalg.norm(t.observations[-REACH_TAIL:, 8:10], axis=1).mean() for t in trajectories]))
 
 
 def load_demonstrations(cfg: LanMDPConfig, seed: int) -> list[Trajectory]:
@@ -97,6 +108,7 @@ class MujocoTask(TrainTask):
                             f"{self.state_dim} entries, the file's have shape "
                             f"{demos[0].observations.shape[1:] if demos else 'none (no episode of 2+ steps)'}.")
         self.expert_return = float(np.mean([d.ret for d in demos]))
+        self.expert_distance = reach_distance(demos, cfg.task.env)
         c = cfg.policy.context
         windows = context_windows([torch.as_tensor(d.observations, dtype=torch.float32) for d in demos], c)
         actions = torch.cat([torch.as_tensor(d.actions[:-1], dtype=torch.float32) for d in demos])
@@ -109,7 +121,7 @@ class MujocoTask(TrainTask):
         self.model = TransitionMLP(d_in=d_in, d_out=d_out, hidden=mb.hidden, layers=mb.layers).to(device)
         self.model_opt = torch.optim.AdamW(self.model.parameters(), lr=mb.lr, weight_decay=1e-4)
         self.buffer = TransitionBuffer(mb.buffer_size, self.state_dim, self.act_dim)
-        self._random_return: float | None = None
+        self._references: dict[str, tuple[float, float | None]] = {}
         if self.kind != "bc_actions":
             rng = np.random.default_rng(seed)
             while self.buffer.env_steps < mb.init_transitions:
@@ -211,23 +223,36 @@ class MujocoTask(TrainTask):
             logs.update(self.collect())
         return {"loss": float(loss.detach()), "env_steps": float(self.buffer.env_steps), **logs}
 
-    def random_return(self) -> float:
-        """Mean return of uniform random actions on the evaluation seeds (the 0 of the normalised return)."""
-        if self._random_return is None:
+    def reference(self, name: str) -> tuple[float, float | None]:
+        """(mean return, reach distance) on the evaluation seeds of uniform random actions (`random`: the 0 of the
+        normalised scores) or of the constant action 0 (`zero`: a policy that never moves, for reference)."""
+        if name not in self._references:
             rng = np.random.default_rng(0)
-            trajectories, _ = self.run(lambda o, _: rng.uniform(-1, 1, (len(o), self.act_dim)),
-                                       [EVAL_SEED + i for i in range(self.cfg.eval.samples)])
-            self._random_return = float(np.mean([t.ret for t in trajectories]))
-        return self._random_return
+            choose = {"random": lambda o, _: rng.uniform(-1, 1, (len(o), self.act_dim)),
+                      "zero": lambda o, _: np.zeros((len(o), self.act_dim))}[name]
+            trajectories, _ = self.run(choose, [EVAL_SEED + i for i in range(self.cfg.eval.samples)])
+            self._references[name] = (float(np.mean([t.ret for t in trajectories])),
+                                      reach_distance(trajectories, self.cfg.task.env))
+        return self._references[name]
 
     def evaluate(self) -> dict[str, float]:
+        """Normalised return (return - random) / (expert - random); on Reacher also `reach` = (d_random - d) /
+        (d_random - d_expert) of the reach distance d (1 = the expert's reaching, 0 = random actions')."""
         trajectories, _ = self.run(self.policy_chooser(),
                                    [EVAL_SEED + i for i in range(self.cfg.eval.samples)])
         raw = float(np.mean([t.ret for t in trajectories]))
-        lo = self.random_return()
+        lo, lo_d = self.reference("random")
         normalised = (raw - lo) / (self.expert_return - lo)
-        return {"return": normalised, "return_raw": raw, "expert_return": self.expert_return, "random_return": lo,
-                "env_steps": float(self.buffer.env_steps), "score": -normalised}
+        out = {"return": normalised, "return_raw": raw, "expert_return": self.expert_return, "random_return": lo,
+               "env_steps": float(self.buffer.env_steps), "score": -normalised}
+        if lo_d is not None:
+            zero, zero_d = self.reference("zero")
+            d = reach_distance(trajectories, self.cfg.task.env)
+            out.update(reach=(lo_d - d) / (lo_d - self.expert_distance), distance=d,
+                       zero_action_return=(zero - lo) / (self.expert_return - lo),
+                       zero_action_reach=(lo_d - zero_d) / (lo_d - self.expert_distance))
+            out["score"] = -out["reach"]
+        return out
 
     def sample(self, n: int) -> torch.Tensor:
         """The states of n policy episodes (n, T, S), zero-padded to the longest."""
