@@ -129,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_compute_options(b)
 
     d = sub.add_parser("demo", help="every method's tiny bench and an HTML report with plots",
-                       description="Every method's tiny bench, --jobs at a time in worker processes (longest first), then an "
-                       "HTML report (OUT/index.html). A failed bench is named with its error line, the others still "
-                       "run and the report is written without it; the exit code is then 1.")
+                       description="Every method's tiny bench, --jobs at a time in worker processes (longest "
+                       "first), then an HTML report (OUT/index.html). A failed bench is named with its error line, "
+                       "the others still run and the report is written without it; the exit code is then 1.")
     d.add_argument("--out", default="reports/demo", metavar="DIR", help="report folder (default: reports/demo)")
     d.add_argument("--methods", nargs="+", metavar="METHOD", help="only these methods (default: all)")
     d.add_argument("--seed", type=int, default=0, help="seed of every bench (default: 0)")
