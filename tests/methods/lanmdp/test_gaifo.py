@@ -10,10 +10,6 @@ import numpy as np
 import pytest
 import torch
 
-from inferlab.engine.distributed import DistContext
-from inferlab.engine.seed import seed_everything
-from inferlab.engine.trainer import fit
-from inferlab.methods.lanmdp import make_task
 from inferlab.methods.lanmdp.bench import bench
 from inferlab.methods.lanmdp.config import lanmdp_env_steps, tiny_reacher, with_variant
 from inferlab.methods.lanmdp.gaifo import (DiscriminatorReward, TransitionDiscriminator, discriminator_update,
@@ -64,15 +60,11 @@ def test_gaifo_budget_defaults_to_lanmdps_env_steps():
     assert small_gaifo().train.steps == 2 and small_gaifo().policy.kind == "gaifo"
 
 
-def test_gaifo_counts_the_learners_env_steps_and_resumes_exactly(tmp_path):
+def test_gaifo_counts_the_learners_env_steps_and_resumes_exactly(tmp_path, seeded_run):
     cfg = small_gaifo()
 
     def train(run_dir, steps, resume=None):
-        seed_everything(0)
-        task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
-        seed_everything(0)
-        result = fit(task, replace(cfg.train, steps=steps), seed=0, run_dir=run_dir, resume=resume, progress=False)
-        return task, result
+        return seeded_run(cfg, run_dir, steps, resume)
 
     for d in ("whole", "split"):
         (tmp_path / d / "checkpoints").mkdir(parents=True)

@@ -12,8 +12,6 @@ from inferlab.core.langevin import box_langevin_sample, polynomial_schedule
 from inferlab.data.cubic_paths import cubic_demonstrations
 from inferlab.data.offline_rl import Trajectory, save_d4rl_hdf5
 from inferlab.engine.distributed import DistContext
-from inferlab.engine.seed import seed_everything
-from inferlab.engine.trainer import fit
 from inferlab.envs.scripted_reacher import ReacherExpert
 from inferlab.errors import UserError
 from inferlab.methods.lanmdp import make_task
@@ -145,15 +143,11 @@ def small_reacher(variant="lanmdp"):
 
 
 @pytest.mark.parametrize("variant", ["lanmdp", "bco"])
-def test_reacher_task_resumes_exactly_and_counts_env_steps(variant, tmp_path):
+def test_reacher_task_resumes_exactly_and_counts_env_steps(variant, tmp_path, seeded_run):
     cfg = small_reacher(variant)
 
     def train(run_dir, steps, resume=None):
-        seed_everything(0)
-        task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
-        seed_everything(0)
-        result = fit(task, replace(cfg.train, steps=steps), seed=0, run_dir=run_dir, resume=resume, progress=False)
-        return task, result
+        return seeded_run(cfg, run_dir, steps, resume)
 
     for d in ("whole", "split"):
         (tmp_path / d / "checkpoints").mkdir(parents=True)

@@ -5,7 +5,7 @@ import torch
 from inferlab.engine.distributed import DistContext
 from inferlab.envs.sketch_game import game_tensors
 from inferlab.methods.sketch import make_task
-from inferlab.methods.sketch.config import DataConfig, EvalConfig, PretrainConfig, paper, tiny
+from inferlab.methods.sketch.config import DataConfig, paper, tiny
 from inferlab.methods.sketch.game import play
 from inferlab.methods.sketch.pretrain import _pretrain_pool, pretrain_categories
 
@@ -28,13 +28,15 @@ def test_pretraining_pool_holds_the_chosen_categories():
     assert pool.names == tuple(CATEGORY_NAMES[c] for c in (0, 1, 2, 3, 7, 8))
 
 
-def test_precomputed_encoder_features_play_the_same_game():
-    cfg = tiny()
-    cfg = replace(cfg, data=DataConfig(categories=7, unseen_categories=3, instances=3, seen_instances=2,
-                                       image_size=16, train_games=16, pretrain_instances=2, pretrain_categories=8),
-                  game=replace(cfg.game, max_rounds=3, strokes_per_round=2),
-                  pretrain=PretrainConfig(encoder_steps=2, sender_steps=2, batch_size=4),
-                  eval=EvalConfig(samples=6, classifier_steps=5))
+def _pool_config(micro_config, rounds: int):
+    """The micro config with 3 instances per category and 8 pretraining categories (one beyond the game's 7)."""
+    cfg = micro_config()
+    return replace(cfg, data=replace(cfg.data, instances=3, seen_instances=2, train_games=16, pretrain_categories=8),
+                   game=replace(cfg.game, max_rounds=rounds))
+
+
+def test_precomputed_encoder_features_play_the_same_game(micro_config):
+    cfg = _pool_config(micro_config, rounds=3)
     task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
     games = task.data[:8]
     target, sketch, photos = game_tensors(games, task.photos, task.sketches)
@@ -62,13 +64,8 @@ class _ThresholdReceiver(torch.nn.Module):
         return torch.softmax(torch.cat([picks, wait[:, None]], -1), -1)
 
 
-def test_evaluation_draws_only_running_games_and_each_game_plays_as_if_alone():
-    cfg = tiny()
-    cfg = replace(cfg, data=DataConfig(categories=7, unseen_categories=3, instances=3, seen_instances=2,
-                                       image_size=16, train_games=16, pretrain_instances=2, pretrain_categories=8),
-                  game=replace(cfg.game, max_rounds=4, strokes_per_round=2),
-                  pretrain=PretrainConfig(encoder_steps=2, sender_steps=2, batch_size=4),
-                  eval=EvalConfig(samples=6, classifier_steps=5))
+def test_evaluation_draws_only_running_games_and_each_game_plays_as_if_alone(micro_config):
+    cfg = _pool_config(micro_config, rounds=4)
     torch.manual_seed(1)
     task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
     task.receiver = _ThresholdReceiver()  # picks once the canvas has moved far enough: games end in different rounds
