@@ -102,13 +102,14 @@ class CubicTask(TrainTask):
         pc = self.cfg.plan
         states, actions = self.generate(n)
         goals = (states[:, -1, 0] + pc.goal_offset_std * torch.randn(n, device=self.device)).clamp(-1, 1)
-        out = {"prior": states, "goals": goals}
-        for key, points in (("planned", pc.normaliser_points), ("planned_raw", 0)):
-            if key == "planned" or points != pc.normaliser_points:
-                out[key] = plan_to_goal(self.policy, states, actions, goals, start=pc.start, steps=pc.steps,
-                                        step_size=pc.step_size, noise=pc.noise, target_weight=pc.target_weight,
-                                        grad_clip=self.cfg.sampler.grad_clip, max_action=MAX_DY,
-                                        normaliser_points=points)
+        def plan(points: int) -> torch.Tensor:
+            return plan_to_goal(self.policy, states, actions, goals, start=pc.start, steps=pc.steps,
+                                step_size=pc.step_size, noise=pc.noise, target_weight=pc.target_weight,
+                                grad_clip=self.cfg.sampler.grad_clip, max_action=MAX_DY, normaliser_points=points)
+
+        out = {"prior": states, "goals": goals, "planned": plan(pc.normaliser_points)}
+        if pc.normaliser_points:
+            out["planned_raw"] = plan(0)
         return out
 
     def evaluate(self) -> dict[str, float]:
