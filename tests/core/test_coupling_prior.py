@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from inferlab.core.clustering import kmeans_pseudo_labels, uniform_label_order, whiten
+from inferlab.core.clustering import kmeans_pseudo_labels, official_label_order, uniform_label_order, whiten
 from inferlab.core.coupling_prior import SymbolVectorCoupling, mutual_information
 from inferlab.core.optim import eval_mode, frozen
 
@@ -57,3 +57,27 @@ def test_kmeans_point_init_keeps_the_cluster_numbering_while_the_features_drift(
     assert len(set(first.tolist())) == 6 and np.mean(first == drifted) > 0.97
     with pytest.raises(ValueError, match="k-means init"):
         kmeans_pseudo_labels(x, 6, pca_dims=3, seed=0, init="random")
+
+
+def test_kmeans_runs_all_its_lloyd_iterations_as_faiss_does():
+    rng = np.random.default_rng(4)  # points round a circle: Lloyd creeps, a tolerance would stop it at 18 of 20
+    angles = rng.uniform(0, 2 * np.pi, 1000)
+    x = np.stack([np.cos(angles), np.sin(angles)], 1)
+    w = whiten(x, 2)
+    centres = w[np.random.default_rng(2021).permutation(1000)[:10]]
+    for _ in range(20):
+        assign = ((w[:, None] - centres[None]) ** 2).sum(-1).argmin(1)
+        centres = np.stack([w[assign == k].mean(0) for k in range(10)])
+    expected = ((w[:, None] - centres[None]) ** 2).sum(-1).argmin(1)
+    assert np.array_equal(kmeans_pseudo_labels(x, 10, pca_dims=2, seed=2021, iterations=20), expected)
+
+
+def test_official_label_order_reads_balanced_draws_from_the_cluster_sorted_items():
+    labels = np.repeat(np.arange(3), [300, 60, 40])
+    np.random.default_rng(0).shuffle(labels)
+    balanced = uniform_label_order(labels, 400, np.random.default_rng(1))
+    official = official_label_order(labels, 400, np.random.default_rng(1))
+    assert np.array_equal(official, np.argsort(labels, kind="stable")[balanced])
+    assert np.all(np.diff(labels[np.argsort(labels, kind="stable")]) >= 0)
+    assert np.bincount(labels[balanced], minlength=3).min() >= 130  # evenly over the clusters
+    assert np.bincount(labels[official], minlength=3)[0] >= 250  # about in proportion to their size (300 / 400)

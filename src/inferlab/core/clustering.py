@@ -19,7 +19,8 @@ def whiten(features: np.ndarray, dims: int) -> np.ndarray:
 
 def kmeans_pseudo_labels(features: np.ndarray, clusters: int, *, pca_dims: int, seed: int, iterations: int = 20,
                          init: str = "points") -> np.ndarray:
-    """Cluster index (N,) int64 of each row after `whiten`; one k-means run of at most `iterations` Lloyd steps.
+    """Cluster index (N,) int64 of each row after `whiten`; one k-means run of `iterations` Lloyd steps (fewer only
+    when the assignment stops changing: faiss runs all `niter`, so no tolerance stops it earlier).
 
     init "points" (official faiss `Clustering`, seed fixed at 2021): the starting centroids are `clusters` distinct
     rows drawn by `seed` alone, so each epoch's clustering starts from the same items and cluster k stays the same
@@ -34,7 +35,8 @@ def kmeans_pseudo_labels(features: np.ndarray, clusters: int, *, pca_dims: int, 
         start = "k-means++"
     else:
         raise ValueError(f"k-means init {init!r}: use 'points' or 'k-means++'")
-    km = KMeans(n_clusters=clusters, init=start, n_init=1, max_iter=iterations, random_state=seed, algorithm="lloyd")
+    km = KMeans(n_clusters=clusters, init=start, n_init=1, max_iter=iterations, tol=0.0, random_state=seed,
+                algorithm="lloyd")
     return km.fit_predict(x).astype(np.int64)
 
 
@@ -46,3 +48,12 @@ def uniform_label_order(labels: np.ndarray, n: int, rng: np.random.Generator) ->
     picks = np.concatenate([rng.choice(g, per, replace=len(g) <= per) for g in groups])
     rng.shuffle(picks)
     return np.resize(picks, n)
+
+
+def official_label_order(labels: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """The n data indices LDEBM's (and DeepCluster's) training loop actually trains on: `UnifLabelSampler` draws item
+    numbers i evenly over the clusters (`uniform_label_order`), but the data set it indexes (`cluster_assign`) lists
+    the items sorted by cluster (cluster 0's items in index order, then cluster 1's, ...), so draw i yields the i-th
+    item of that sorted list, labelled with its own cluster. Clusters then come about in proportion to their size,
+    each item weighted by 1 / (size of the cluster of item number i)."""
+    return np.argsort(labels, kind="stable")[uniform_label_order(labels, n, rng)]

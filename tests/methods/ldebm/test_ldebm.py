@@ -1,5 +1,6 @@
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import torch
 
@@ -32,7 +33,7 @@ def test_pseudo_labels_are_recomputed_each_epoch_and_survive_resume(tmp_path):
         seen.append((int(task.clusters.epoch), task.clusters.labels.clone(), task.clusters.order.clone()))
     assert [e for e, _, _ in seen] == [0, 0, 0, 1, 1, 1]
     assert set(seen[0][1].tolist()) <= set(range(cfg.model.classes)) and len(set(seen[0][1].tolist())) > 1
-    assert not torch.equal(seen[2][2], seen[3][2])  # a new epoch draws a new balanced order
+    assert not torch.equal(seen[2][2], seen[3][2])  # a new epoch draws a new item order
     (tmp_path / "run" / "checkpoints").mkdir(parents=True)
     seed_everything(0)
     first = make_task(cfg, torch.device("cpu"), DistContext(), 0)
@@ -53,6 +54,24 @@ def test_pseudo_labels_are_recomputed_each_epoch_and_survive_resume(tmp_path):
     assert torch.equal(resumed.clusters.order, straight.clusters.order)
     assert all(torch.equal(a, b) for a, b in zip(resumed.prior.state_dict().values(),
                                                   straight.prior.state_dict().values()))
+
+
+def test_label_sampling_choices_set_the_epoch_item_order():
+    orders = {}
+    for choice in ("official", "balanced", "none"):
+        cfg = _small_toy(3)
+        cfg = replace(cfg, loss=replace(cfg.loss, label_sampling=choice))
+        seed_everything(0)
+        task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+        task._recluster(0, 5)
+        labels, orders[choice] = task.clusters.labels, task.clusters.order
+        assert orders[choice].shape == (300,) and set(orders[choice].tolist()) <= set(range(300))
+    assert torch.equal(orders["none"], torch.arange(300))
+    # official: the balanced draws read from the items sorted by pseudo-label (the official loop's data set)
+    by_label = torch.from_numpy(np.argsort(labels.numpy(), kind="stable"))
+    assert torch.equal(orders["official"], by_label[orders["balanced"]])
+    counts = torch.bincount(labels[orders["balanced"]], minlength=10)
+    assert counts[counts > 0].min() >= 0.8 * 300 / int((counts > 0).sum())  # evenly over the clusters
 
 
 @pytest.mark.parametrize("label", ["ldebm", "svebm_ib", "vae"])

@@ -110,8 +110,10 @@ class LossSection:
     """Lloyd iterations per clustering (official 20)."""
     kmeans_seed: int = 2021
     """k-means initialisation seed, the same each epoch (official 2021)."""
-    uniform_labels: bool = True
-    """Each epoch, draw training items evenly over the pseudo-label clusters (official UnifLabelSampler)."""
+    label_sampling: Literal["official", "balanced", "none"] = "official"
+    """Each epoch's item order. official: what the official loop trains on (`UnifLabelSampler` item numbers looked
+    up in the cluster-sorted data set: clusters in proportion to their size); balanced: items drawn evenly over the
+    clusters, as `UnifLabelSampler` intends; none: the items in index order."""
     kl_cycles: int = bounded(0, ge=0)
     """Cyclical KL schedule (SVEBM-IB's `frange_cycle_zero_linear`: half of each cycle at weight 0, i.e.
     reconstruction from the posterior mean only, a quarter rising, a quarter at kl_weight); 0 = constant."""

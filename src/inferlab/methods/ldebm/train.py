@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from inferlab.core.clustering import kmeans_pseudo_labels, uniform_label_order
+from inferlab.core.clustering import kmeans_pseudo_labels, official_label_order, uniform_label_order
 from inferlab.core.coupling_prior import SymbolVectorCoupling
 from inferlab.core.diffusion_recovery import recovery_schedule
 from inferlab.core.nets import MLP
@@ -106,8 +106,9 @@ class LDEBMTask(TrainTask):
         lc, n = self.cfg.loss, len(self.items)
         labels = kmeans_pseudo_labels(self.posterior_means(self.items).cpu().numpy(), self.cfg.model.classes,
                                       pca_dims=lc.pca_dims, seed=lc.kmeans_seed, iterations=lc.kmeans_iterations)
-        order = (uniform_label_order(labels, n, np.random.default_rng([seed, epoch])) if lc.uniform_labels
-                 else np.arange(n))
+        samplers = {"official": official_label_order, "balanced": uniform_label_order}
+        order = (samplers[lc.label_sampling](labels, n, np.random.default_rng([seed, epoch]))
+                 if lc.label_sampling in samplers else np.arange(n))
         self.clusters.labels.copy_(torch.from_numpy(labels))
         self.clusters.order.copy_(torch.from_numpy(order))
         self.clusters.epoch.fill_(epoch)
