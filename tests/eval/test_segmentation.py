@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from inferlab.eval.segmentation import iou_dice, mean_iou_dice
+from inferlab.eval.segmentation import foreground_share, iou_dice, mean_iou_dice
 
 
 def test_iou_and_dice_of_overlapping_masks():
@@ -26,3 +26,8 @@ def test_threshold_is_strictly_above_one_half_and_empty_pairs_score_one():
 def test_shape_mismatch_is_refused():
     with pytest.raises(ValueError, match="one shape"):
         iou_dice(torch.zeros(2, 4), torch.zeros(2, 5))
+
+
+def test_foreground_share_counts_pixels_strictly_above_one_half_per_image():
+    pred = torch.tensor([[0.5, 0.6, 0.9, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    assert foreground_share(pred).tolist() == pytest.approx([0.5, 1.0])

@@ -28,3 +28,9 @@ def mean_iou_dice(pred: torch.Tensor, gt: torch.Tensor) -> dict[str, float]:
     """{"iou", "dice"}: means over images of `iou_dice`."""
     iou, dice = iou_dice(pred, gt)
     return {"iou": float(iou.mean()), "dice": float(dice.mean())}
+
+
+def foreground_share(pred: torch.Tensor, threshold: float = 0.5) -> torch.Tensor:
+    """Per-image share of pixels called foreground (N,): |pred > threshold| / |pixels|. Beside the true share it
+    tells a mask that claims too much of the image from one that claims too little."""
+    return (pred > threshold).flatten(1).double().mean(1)

@@ -22,7 +22,7 @@ from inferlab.core.optim import guarded_step
 from inferlab.data.foreground.base import ForegroundData
 from inferlab.engine.task import TrainTask
 from inferlab.eval.images import save_image_grid
-from inferlab.eval.segmentation import iou_dice
+from inferlab.eval.segmentation import foreground_share, iou_dice
 from inferlab.methods.drc.chains import PersistentChains
 from inferlab.methods.drc.config import DRCConfig
 from inferlab.methods.drc.losses import (em_objective, orthogonality_penalty, pseudo_label_cross_entropy,
@@ -120,6 +120,7 @@ class DRCTask(TrainTask):
             iou, dice = iou_dice(out.pi_f, masks)
             suffix = "" if split == "test" else f"_{split}"
             metrics.update({f"iou{suffix}": float(iou.mean()), f"dice{suffix}": float(dice.mean()),
+                            f"fg_share{suffix}": float(foreground_share(out.pi_f).mean()),
                             f"recon_mse{suffix}": float((out.image - images.to(self.device)).square().mean())})
             if split == "test":
                 k = min(FIGURE_IMAGES, n)
