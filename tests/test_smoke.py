@@ -8,16 +8,38 @@ import torch
 
 from cli_helpers import run_cli
 from inferlab.engine.checkpoint import load_checkpoint
+from inferlab.engine.config import apply_overrides
 from inferlab.engine.distributed import DistContext
 from inferlab.engine.seed import seed_everything
 from inferlab.engine.trainer import fit
 from inferlab.methods.registry import METHODS, get_method, method_names
 
 
+SMOKE_SIZES = {
+    "alans": ["data.train_problems=64", "eval.val_samples=20"],
+    "assist": ["scene.train_views=8", "eval.samples=256"],
+    "damc": ["eval.reference_steps=20"],
+    "drc": ["sampler.infer_steps=10"],
+    "emd": ["eval.toy_samples=200"],
+    "halma": ["env.train_spaces=16", "eval.samples=8"],
+    "ldebm": ["data.text_n=400"],
+    "lpt": ["data.episodes=20", "eval.samples=10"],
+    "sketch": ["data.pretrain_instances=2", "pretrain.encoder_steps=5", "pretrain.sender_steps=5",
+               "eval.classifier_steps=20", "eval.samples=30"],
+}
+"""Per-method sizes (data, pretraining, evaluation) the smoke tests shrink beyond train.steps, so that every method
+runs end to end in seconds; the code paths are the tiny preset's (e.g. RAVEN generation, sketch pretraining, the
+long-run reference posterior), only fewer items go through them."""
+
+
+def smoke_config(name: str):
+    return apply_overrides(get_method(name).presets["tiny"](), SMOKE_SIZES.get(name, []))
+
+
 @pytest.mark.parametrize("name", method_names())
 def test_tiny_preset_trains_evaluates_and_samples(name):
     spec = get_method(name)
-    cfg = spec.presets["tiny"]()
+    cfg = smoke_config(name)
     cfg = replace(cfg, train=replace(cfg.train, steps=3, log_every=1))
     seed_everything(0)
     task = spec.make_task(cfg, torch.device("cpu"), DistContext(), 0)
@@ -26,15 +48,10 @@ def test_tiny_preset_trains_evaluates_and_samples(name):
     assert torch.isfinite(task.sample(8)).all()
 
 
-BENCH_OVERRIDES = {"emd": ["eval.toy_samples=200"]}
-"""Per-method sizes beyond train.steps and eval.samples that the smoke bench shrinks (EMD's toy MMD on 5000 samples
-is most of its bench time at 4 steps)."""
-
-
 @pytest.mark.parametrize("name", method_names())
 def test_bench_prints_the_contract_json(name, tmp_path):
     proc = run_cli("bench", name, "--json", "--out", str(tmp_path / "b"), "--set", "train.steps=4",
-                   "eval.samples=100", *BENCH_OVERRIDES.get(name, []), timeout=1200, check=True)
+                   "eval.samples=100", *SMOKE_SIZES.get(name, []), timeout=1200, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert {"method", "preset", "seed", "device", "seconds", "metrics", "baselines", "notes"} <= result.keys()
     spec = get_method(name)
@@ -52,7 +69,7 @@ def test_bench_prints_the_contract_json(name, tmp_path):
 @pytest.mark.parametrize("name", method_names())
 def test_resume_from_a_checkpoint_retraces_the_uninterrupted_run(name, tmp_path):
     spec = get_method(name)
-    base = spec.presets["tiny"]()
+    base = smoke_config(name)
     cfg = replace(base, train=replace(base.train, steps=4, checkpoint_every=2, log_every=1))
 
     def train(run_dir, steps, resume=None):
