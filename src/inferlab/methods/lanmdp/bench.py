@@ -39,12 +39,13 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
                      "plan.normaliser_points > 0, _plan sums log p = f - log Z and _plan_raw the official raw f); "
                      "max_abs_y_*: mean over paths of max |y| (overshoot; the demonstrations' is about 1.0). "
                      f"{mj_cfg.task.env}_return: (return - random) / (expert - random) on held-out seeds, expert = "
-                     "the demonstrations' mean return (double_pendulum: the return counts the steps balanced, episodes cut "
-                     "at 200 steps; on Reacher its control cost dominates (zero_action_return: a policy that never "
-                     "moves), so reacher_reach is the imitation measure: (d_random - d) / (d_random - d_expert) of d "
-                     "= mean fingertip-target distance over each episode's last 10 states); env_steps = environment steps each method "
-                     "spent learning (evaluation episodes not counted); GAIfO gets LanMDP's env steps, in whole RL "
-                     "iterations."}
+                     "the demonstrations' mean return (double_pendulum: the return counts the steps balanced, "
+                     "episodes cut at 200 steps; on Reacher its control cost dominates (zero_action_return: a policy "
+                     "that never moves), so reacher_reach is the imitation measure: (d_random - d) / (d_random - "
+                     "d_expert) of d = mean fingertip-target distance over each episode's last 10 states); env_steps = "
+                     "environment steps each method spent learning (evaluation episodes not counted; LanMDP and BCO "
+                     "collect the same episodes, whose lengths differ); GAIfO gets the upper bound of LanMDP's env "
+                     "steps, in whole RL iterations."}
 
 
 def cubic_section(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> tuple[dict, list[str]]:
