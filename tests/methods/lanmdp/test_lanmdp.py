@@ -257,3 +257,20 @@ def test_refits_stop_after_refit_until_and_sigma_stops_with_them(seeded_run, tmp
     every = replace(cfg, model_based=replace(cfg.model_based, refit_until=0))  # 4 steps / collect_every 2: 2 refits
     task, _ = seeded_run(every, tmp_path / "every", 2)
     assert task.refits() == 2 and task.sigma() == pytest.approx(0.09)  # halfway after one of two
+
+
+def test_a_full_collection_runs_rounds_until_it_holds_the_step_budget():
+    cfg = tiny_double_pendulum()
+    assert cfg.model_based.collect_full and not tiny_reacher().model_based.collect_full
+    cfg = replace(cfg, task=replace(cfg.task, demos=1, max_episode_steps=30),
+                  model_based=replace(cfg.model_based, init_transitions=30, collect_episodes=1, hidden=16,
+                                      epochs_init=1, epochs=1),
+                  sampler=replace(cfg.sampler, steps=2, eval_steps=2))
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    start = task.buffer.env_steps
+    task.collect()  # the untrained policy lets the pole fall within a few steps: several 1-episode rounds
+    assert task.buffer.env_steps - start >= 30 and task.buffer.episodes > 1 and task.buffer.collections == 1
+    one_round = make_task(replace(cfg, model_based=replace(cfg.model_based, collect_full=False)),
+                          torch.device("cpu"), DistContext(), 0)
+    one_round.collect()
+    assert one_round.buffer.episodes == 1 and one_round.buffer.env_steps - start < 30

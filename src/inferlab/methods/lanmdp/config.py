@@ -143,6 +143,10 @@ class ModelBasedConfig:
     """Policy updates between rollouts that add to the buffer and refit g_beta (official: every 20 epochs)."""
     collect_episodes: int = bounded(4, ge=1)
     """Episodes per collection (official num_eval_episodes 50)."""
+    collect_full: bool = False
+    """A collection runs rounds of `collect_episodes` episodes until it holds collect_episodes x episode_limit
+    steps, so a policy whose episodes end early (the pendulum falls) spends the env steps GAIfO gets
+    (`lanmdp_env_steps`, up to one round's overshoot); False: one round (official)."""
     hidden: int = bounded(256, ge=1)
     """g_beta width (official 512)."""
     layers: int = bounded(3, ge=2)
@@ -240,10 +244,11 @@ def tiny_reacher() -> LanMDPConfig:
 
 
 def tiny_double_pendulum() -> LanMDPConfig:
-    """InvertedDoublePendulum-v5 from 10 LQR-expert episodes, episodes cut at 200 steps; otherwise tiny_reacher's
-    scaled-down MuJoCo settings (README)."""
+    """InvertedDoublePendulum-v5 from 10 LQR-expert episodes, episodes cut at 200 steps, collections filled to 800
+    steps (LanMDP and BCO spend the env steps GAIfO gets); otherwise tiny_reacher's scaled-down MuJoCo settings."""
     base = tiny_reacher()
-    return replace(base, task=TaskConfig(env="double_pendulum", demos=10, max_episode_steps=200))
+    return replace(base, task=TaskConfig(env="double_pendulum", demos=10, max_episode_steps=200),
+                   model_based=replace(base.model_based, collect_full=True))
 
 
 def paper_mujoco(env: str) -> LanMDPConfig:

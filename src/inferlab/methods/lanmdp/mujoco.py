@@ -60,12 +60,13 @@ def load_demonstrations(cfg: LanMDPConfig, seed: int) -> list[Trajectory]:
 
 
 class TransitionBuffer:
-    """The agent's own (s, a, s') (newest `capacity` kept), the env steps spent so far, the refits done."""
+    """The agent's own (s, a, s') (newest `capacity` kept), the env steps spent so far, the collections done and
+    the policy episodes they ran."""
 
     def __init__(self, capacity: int, state_dim: int, act_dim: int):
         self.capacity = capacity
         self.s, self.a, self.s2 = torch.zeros(0, state_dim), torch.zeros(0, act_dim), torch.zeros(0, state_dim)
-        self.env_steps, self.collections = 0, 0
+        self.env_steps, self.collections, self.episodes = 0, 0, 0
 
     def add(self, trajectories: list[Trajectory], last_obs: list[np.ndarray]) -> None:
         for t, last in zip(trajectories, last_obs):
@@ -77,11 +78,12 @@ class TransitionBuffer:
 
     def state_dict(self) -> dict:
         return {"s": self.s, "a": self.a, "s2": self.s2, "env_steps": torch.tensor(self.env_steps),
-                "collections": torch.tensor(self.collections)}
+                "collections": torch.tensor(self.collections), "episodes": torch.tensor(self.episodes)}
 
     def load_state_dict(self, state: dict) -> None:
         self.s, self.a, self.s2 = state["s"], state["a"], state["s2"]
         self.env_steps, self.collections = int(state["env_steps"]), int(state["collections"])
+        self.episodes = int(state["episodes"])
 
 
 def fit_regression(net: torch.nn.Module, opt: torch.optim.Optimizer, x1: torch.Tensor, x2: torch.Tensor,
@@ -201,15 +203,19 @@ class MujocoTask(TrainTask):
         return self.cfg.loss.sigma + (self.cfg.loss.sigma_end - self.cfg.loss.sigma) * share
 
     def collect(self) -> dict[str, float]:
-        """Roll the policy out, add its transitions to the buffer, refit the model while collections <= refits()
-        (official training_epoch_end)."""
+        """Roll the policy out (one round of collect_episodes episodes, or rounds until the collection holds
+        collect_episodes x episode_limit steps with model_based.collect_full), add its transitions to the buffer,
+        refit the model while collections <= refits() (official training_epoch_end)."""
         mb, b = self.cfg.model_based, self.buffer
-        seeds = [self.seed * 100_000 + 50_000 + b.collections * mb.collect_episodes + i
-                 for i in range(mb.collect_episodes)]
-        trajectories, last = self.run(self.policy_chooser(), seeds)
-        b.add(trajectories, last)
+        target, start, returns = mb.collect_episodes * episode_limit(self.cfg), b.env_steps, []
+        while not returns or (mb.collect_full and b.env_steps - start < target):
+            seeds = [self.seed * 100_000 + 50_000 + b.episodes + i for i in range(mb.collect_episodes)]
+            trajectories, last = self.run(self.policy_chooser(), seeds)
+            b.add(trajectories, last)
+            b.episodes += len(trajectories)
+            returns += [t.ret for t in trajectories]
         b.collections += 1
-        logs = {"collect_return": float(np.mean([t.ret for t in trajectories]))}
+        logs = {"collect_return": float(np.mean(returns))}
         if b.collections <= self.refits():
             logs["model_loss"] = self.refit(mb.epochs)
         return logs
