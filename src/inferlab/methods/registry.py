@@ -62,8 +62,8 @@ METHODS = {
     "lanmdp": MethodInfo("inferlab.methods.lanmdp", "energy-based policy over the last c states learned from "
                          "state-only sequences by importance-sampled MLE; acting and planning as prior/posterior "
                          "sampling (Qin et al. 2023)",
-                         ("tiny", "paper", "tiny_reacher", "paper_hopper", "paper_halfcheetah", "paper_walker2d",
-                          "paper_ant"), ("acc_rate", True),
+                         ("tiny", "paper", "tiny_double_pendulum", "tiny_reacher", "paper_hopper",
+                          "paper_halfcheetah", "paper_walker2d", "paper_ant"), ("acc_rate", True),
                          user_data={f"paper_{e}": "task.demo_file" for e in ("hopper", "halfcheetah", "walker2d",
                                                                               "ant")}),
     "halma": MethodInfo("inferlab.methods.halma", "HALMA benchmark: PPO agents (CNN, CNN+LSTM, attention) on digit "

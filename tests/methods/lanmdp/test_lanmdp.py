@@ -1,5 +1,5 @@
 """LanMDP: the action sampler's box, the cubic metric, context padding, the loss's direction, planning towards a
-goal, and the Reacher task's buffer and exact resume."""
+goal, the MuJoCo tasks' buffer, exact resume, episode cap and refit schedule."""
 
 from dataclasses import replace
 
@@ -15,11 +15,12 @@ from inferlab.engine.distributed import DistContext
 from inferlab.envs.scripted_reacher import ReacherExpert
 from inferlab.errors import UserError
 from inferlab.methods.lanmdp import make_task
-from inferlab.methods.lanmdp.config import PolicyConfig, SamplerConfig, paper_mujoco, tiny_reacher, with_variant
+from inferlab.methods.lanmdp.config import (PolicyConfig, SamplerConfig, episode_limit, lanmdp_env_steps, paper_mujoco,
+                                           tiny_double_pendulum, tiny_reacher, with_variant)
 from inferlab.methods.lanmdp.context import RollingContext, context_windows
 from inferlab.methods.lanmdp.cubic import cubic_fit_metrics
 from inferlab.methods.lanmdp.model import EnergyPolicy
-from inferlab.methods.lanmdp.mujoco import REACH_TAIL, reach_distance
+from inferlab.methods.lanmdp.mujoco import REACH_TAIL, load_demonstrations, reach_distance
 from inferlab.methods.lanmdp.objective import gaussian_log_prob, lanmdp_loss, one_sigma_floor
 from inferlab.methods.lanmdp.sampling import act, plan_to_goal, sample_prior_actions
 
@@ -230,3 +231,46 @@ def test_bco_gets_its_own_learning_rate_and_the_others_keep_lr():
     assert with_variant(cfg, "bc_actions").optim.lr == with_variant(cfg, "lanmdp").optim.lr == cfg.optim.lr
     same = replace(cfg, optim=replace(cfg.optim, bco_lr=0.0))
     assert with_variant(same, "bco").optim.lr == cfg.optim.lr
+
+
+def test_double_pendulum_episode_cap_reaches_demos_env_steps_and_the_baselines_budget():
+    cfg = tiny_double_pendulum()
+    assert cfg.task.max_episode_steps == 200 and episode_limit(cfg) == 200
+    assert episode_limit(tiny_reacher()) == 50  # 0 keeps the env's own limit
+    mb = cfg.model_based  # initial buffer in whole collections of 4 x 200 steps, then 6 collections
+    assert lanmdp_env_steps(cfg) == 3 * 800 + (cfg.train.steps // mb.collect_every) * 800
+    small = replace(cfg, task=replace(cfg.task, demos=2, max_episode_steps=30))
+    demos = load_demonstrations(small, 0)
+    assert [len(d) for d in demos] == [30, 30] and np.abs(np.concatenate([d.actions for d in demos])).max() < 1
+
+
+def test_refits_stop_after_refit_until_and_sigma_stops_with_them(seeded_run, tmp_path):
+    cfg = small_reacher()
+    cfg = replace(cfg, model_based=replace(cfg.model_based, refit_until=1),
+                  loss=replace(cfg.loss, sigma=0.1, sigma_end=0.08))
+    task, _ = seeded_run(cfg, tmp_path, 2)  # one collection: refitted, sigma at its end value
+    assert task.buffer.collections == 1 and task.sigma() == pytest.approx(0.08)
+    before = [p.detach().clone() for p in task.model.parameters()]
+    logs = task.collect()  # the second collection adds data but no refit
+    assert "model_loss" not in logs and task.buffer.collections == 2 and task.sigma() == pytest.approx(0.08)
+    assert all(torch.equal(a, b) for a, b in zip(before, task.model.parameters()))
+    every = replace(cfg, model_based=replace(cfg.model_based, refit_until=0))  # 4 steps / collect_every 2: 2 refits
+    task, _ = seeded_run(every, tmp_path / "every", 2)
+    assert task.refits() == 2 and task.sigma() == pytest.approx(0.09)  # halfway after one of two
+
+
+def test_a_full_collection_runs_rounds_until_it_holds_the_step_budget():
+    cfg = tiny_double_pendulum()
+    assert cfg.model_based.collect_full and not tiny_reacher().model_based.collect_full
+    cfg = replace(cfg, task=replace(cfg.task, demos=1, max_episode_steps=30),
+                  model_based=replace(cfg.model_based, init_transitions=30, collect_episodes=1, hidden=16,
+                                      epochs_init=1, epochs=1),
+                  sampler=replace(cfg.sampler, steps=2, eval_steps=2))
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    start = task.buffer.env_steps
+    task.collect()  # the untrained policy lets the pole fall within a few steps: several 1-episode rounds
+    assert task.buffer.env_steps - start >= 30 and task.buffer.episodes > 1 and task.buffer.collections == 1
+    one_round = make_task(replace(cfg, model_based=replace(cfg.model_based, collect_full=False)),
+                          torch.device("cpu"), DistContext(), 0)
+    one_round.collect()
+    assert one_round.buffer.episodes == 1 and one_round.buffer.env_steps - start < 30

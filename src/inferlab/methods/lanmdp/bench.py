@@ -1,5 +1,6 @@
-"""`inferlab bench lanmdp`: the path task (LanMDP c = 6 against c = 1 and bc_states, plus planning) and, unless
-the config is itself a MuJoCo one, a Reacher-v5 section (LanMDP against BCO, GAIfO and the bc_actions reference)."""
+"""`inferlab bench lanmdp`: the path task (LanMDP c = 6 against c = 1 and bc_states, plus planning) and a MuJoCo
+section (LanMDP against BCO, GAIfO and the bc_actions reference): InvertedDoublePendulum-v5 (`tiny_double_pendulum`)
+after the path task, or only the MuJoCo config given (e.g. `--preset tiny_reacher`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import torch
 
 from inferlab.engine.bench import train_variant
 from inferlab.eval.report import plot_curves
-from inferlab.methods.lanmdp.config import LanMDPConfig, tiny_reacher, with_variant
+from inferlab.methods.lanmdp.config import LanMDPConfig, tiny_double_pendulum, with_variant
 from inferlab.methods.lanmdp.figures import save_paths
 
 CUBIC_BASELINES = ("lanmdp_markov", "bc_states")
@@ -23,8 +24,8 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
     (acc_rate, acc_res), planning goal errors, and the normalised MuJoCo return with the env steps used."""
     if cfg.task.env == "cubic":
         results, figures = cubic_section(cfg, device, seed, out_dir)
-        reacher = tiny_reacher()
-        mj_cfg = replace(reacher, train=replace(reacher.train, steps=min(reacher.train.steps, cfg.train.steps)))
+        mujoco = tiny_double_pendulum()
+        mj_cfg = replace(mujoco, train=replace(mujoco.train, steps=min(mujoco.train.steps, cfg.train.steps)))
     else:
         results, figures, mj_cfg = {"lanmdp": {}}, [], cfg
     mj_results, mj_figures = mujoco_section(mj_cfg, device, seed, out_dir)
@@ -38,12 +39,13 @@ def bench(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> 
                      "plan.normaliser_points > 0, _plan sums log p = f - log Z and _plan_raw the official raw f); "
                      "max_abs_y_*: mean over paths of max |y| (overshoot; the demonstrations' is about 1.0). "
                      f"{mj_cfg.task.env}_return: (return - random) / (expert - random) on held-out seeds, expert = "
-                     "the demonstrations' mean return; on Reacher its control cost dominates (zero_action_return: "
-                     "a policy that never moves), so reacher_reach is the imitation measure: (d_random - d) / "
-                     "(d_random - d_expert) of d = mean fingertip-target distance over each episode's last 10 states "
-                     "(1 = the expert's reaching, 0 = random actions'); env_steps = environment steps each method "
-                     "spent learning (evaluation episodes not counted); GAIfO gets LanMDP's env steps, in whole RL "
-                     "iterations."}
+                     "the demonstrations' mean return (double_pendulum: the return counts the steps balanced, "
+                     "episodes cut at 200 steps; on Reacher its control cost dominates (zero_action_return: a policy "
+                     "that never moves), so reacher_reach is the imitation measure: (d_random - d) / (d_random - "
+                     "d_expert) of d = mean fingertip-target distance over each episode's last 10 states); env_steps = "
+                     "environment steps each method spent learning (evaluation episodes not counted; LanMDP and BCO "
+                     "collect the same episodes, whose lengths differ); GAIfO gets the upper bound of LanMDP's env "
+                     "steps, in whole RL iterations."}
 
 
 def cubic_section(cfg: LanMDPConfig, device: torch.device, seed: int, out_dir: Path) -> tuple[dict, list[str]]:

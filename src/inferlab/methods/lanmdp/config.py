@@ -12,20 +12,24 @@ from typing import Literal
 from inferlab.engine.config import bounded
 from inferlab.engine.trainer import TrainConfig
 
-MUJOCO_ENVS = {"reacher": "Reacher-v5", "hopper": "Hopper-v5", "halfcheetah": "HalfCheetah-v5",
-               "walker2d": "Walker2d-v5", "ant": "Ant-v5"}
+MUJOCO_ENVS = {"double_pendulum": "InvertedDoublePendulum-v5", "reacher": "Reacher-v5", "hopper": "Hopper-v5",
+               "halfcheetah": "HalfCheetah-v5", "walker2d": "Walker2d-v5", "ant": "Ant-v5"}
 """env name -> gymnasium id (the user-data presets need their D4RL/Minari file in task.demo_file)."""
 
 
 @dataclass(frozen=True)
 class TaskConfig:
-    env: Literal["cubic", "reacher", "hopper", "halfcheetah", "walker2d", "ant"] = "cubic"
-    """cubic: the path task (envs/cubic_path.py); reacher: Reacher-v5 with demonstrations of a scripted expert
-    made here; hopper/halfcheetah/walker2d/ant: the v5 env with demonstrations from task.demo_file."""
+    env: Literal["cubic", "double_pendulum", "reacher", "hopper", "halfcheetah", "walker2d", "ant"] = "cubic"
+    """cubic: the path task (envs/cubic_path.py); double_pendulum / reacher: InvertedDoublePendulum-v5 /
+    Reacher-v5 with demonstrations of a scripted expert made here; hopper/halfcheetah/walker2d/ant: the v5 env with
+    demonstrations from task.demo_file."""
     demos: int = bounded(100, ge=1)
     """Demonstrations: cubic paths, or expert episodes (Reacher; the first `demos` episodes of a user file)."""
     demo_file: str = ""
     """D4RL-style HDF5 (or .npz) of expert episodes for hopper/halfcheetah/walker2d/ant; actions are dropped."""
+    max_episode_steps: int = bounded(0, ge=0)
+    """MuJoCo: episodes (demonstrations, collections, evaluation) end after this many steps; 0 = the env's own
+    limit (official mujoco/main.py: max_test_ep_len = 400)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class LossConfig:
     sigma: float = bounded(0.1, gt=0)
     """p_beta(s' | s, a) = N(g(s, a), sigma I): sigma is the official covariance scale (0.1); annealed on MuJoCo."""
     sigma_end: float = bounded(0.1, gt=0)
-    """MuJoCo: sigma after the last model refit (official: sigma - 0.0099 * its share of refits, sec. README)."""
+    """MuJoCo: sigma after the last model refit, reached linearly (official: 0.1 - 0.0099 over its 250 refits)."""
     log_prob_floor: float = bounded(-20.0)
     """Cubic: log p_beta is floored here (official -20). MuJoCo floors at the official one-sigma threshold
     -d/2 log(2 pi) - d log(sigma) - d/2 instead, when floor_at_one_sigma is set."""
@@ -139,6 +143,10 @@ class ModelBasedConfig:
     """Policy updates between rollouts that add to the buffer and refit g_beta (official: every 20 epochs)."""
     collect_episodes: int = bounded(4, ge=1)
     """Episodes per collection (official num_eval_episodes 50)."""
+    collect_full: bool = False
+    """A collection runs rounds of `collect_episodes` episodes until it holds collect_episodes x episode_limit
+    steps, so a policy whose episodes end early (the pendulum falls) spends the env steps GAIfO gets
+    (`lanmdp_env_steps`, up to one round's overshoot); False: one round (official)."""
     hidden: int = bounded(256, ge=1)
     """g_beta width (official 512)."""
     layers: int = bounded(3, ge=2)
@@ -153,6 +161,9 @@ class ModelBasedConfig:
     """Epochs over the buffer for the first fit (official 200)."""
     epochs: int = bounded(10, ge=1)
     """Epochs at each refit (official 50)."""
+    refit_until: int = bounded(0, ge=0)
+    """Collections after which g_beta is no longer refitted and sigma stops decreasing (official: refits while the
+    epoch <= num_epoch_train_env = 5000, i.e. 5000 / 20 = 250 collections); 0 = refit at every collection."""
 
 
 @dataclass(frozen=True)
@@ -232,12 +243,21 @@ def tiny_reacher() -> LanMDPConfig:
     )
 
 
+def tiny_double_pendulum() -> LanMDPConfig:
+    """InvertedDoublePendulum-v5 from 10 LQR-expert episodes, episodes cut at 200 steps, collections filled to 800
+    steps (LanMDP and BCO spend the env steps GAIfO gets); otherwise tiny_reacher's scaled-down MuJoCo settings."""
+    base = tiny_reacher()
+    return replace(base, task=TaskConfig(env="double_pendulum", demos=10, max_episode_steps=200),
+                   model_based=replace(base.model_based, collect_full=True))
+
+
 def paper_mujoco(env: str) -> LanMDPConfig:
     """Official MuJoCo settings (mujoco/main.py): c = 1, h_dim 64 with 5 layers, K = 8, 40 steps from 10 to 1
-    (times 0.5), noise 0.1, 512 candidates, AdamW 5e-3, batch 1024, buffer 100k, collect every 20 epochs with 50
-    episodes, g_beta 6x512, sigma 0.1 annealed by 0.0099 over 5000 epochs. Point task.demo_file at your data."""
+    (times 0.5), noise 0.1, 512 candidates, AdamW 5e-3, batch 1024, buffer 100k, episodes of at most 400 steps
+    (max_test_ep_len), collect every 20 epochs with 50 episodes, g_beta 6x512 refitted at each collection up to epoch
+    5000 (250 collections) while sigma falls from 0.1 by 0.0099. Point task.demo_file at your data."""
     return LanMDPConfig(
-        task=TaskConfig(env=env, demos=10, demo_file="expert.hdf5"),
+        task=TaskConfig(env=env, demos=10, demo_file="expert.hdf5", max_episode_steps=400),
         policy=PolicyConfig(context=1, hidden=64, layers=5, init_std=0.01),
         sampler=SamplerConfig(samples=8, steps=40, step_size=5.0, step_size_end=0.5, noise=0.1, eval_steps=40,
                               eval_constant_step=True, eval_candidates=512, exec_noise=0.1),
@@ -245,25 +265,30 @@ def paper_mujoco(env: str) -> LanMDPConfig:
         optim=OptimConfig(lr=5e-3, adamw=True),
         model_based=ModelBasedConfig(init_transitions=100_000, buffer_size=100_000, collect_every=200,
                                      collect_episodes=50, hidden=512, layers=6, batch_size=32768, epochs_init=200,
-                                     epochs=50),
+                                     epochs=50, refit_until=250),
         train=TrainConfig(steps=500_000, batch_size=1024, log_every=500, checkpoint_every=5000, eval_every=20_000),
         eval=EvalConfig(samples=50),
     )
 
 
-PRESETS = {"tiny": tiny, "paper": paper, "tiny_reacher": tiny_reacher,
+PRESETS = {"tiny": tiny, "paper": paper, "tiny_double_pendulum": tiny_double_pendulum, "tiny_reacher": tiny_reacher,
            **{f"paper_{e}": (lambda e=e: paper_mujoco(e)) for e in ("hopper", "halfcheetah", "walker2d", "ant")}}
+
+
+def episode_limit(cfg: LanMDPConfig) -> int:
+    """The most steps a MuJoCo episode runs under cfg: task.max_episode_steps, else the env's own limit."""
+    import gymnasium as gym
+
+    return cfg.task.max_episode_steps or gym.spec(MUJOCO_ENVS[cfg.task.env]).max_episode_steps
 
 
 def lanmdp_env_steps(cfg: LanMDPConfig) -> int:
     """Environment steps LanMDP (and BCO) spend learning under a MuJoCo config: the initial random buffer, filled
     `collect_episodes` episodes at a time until it holds `init_transitions`, plus one collection of
-    `collect_episodes` episodes every `collect_every` updates; episodes of the env's time limit (an upper bound
-    for envs that can terminate early; Reacher cannot)."""
-    import gymnasium as gym
-
+    `collect_episodes` episodes every `collect_every` updates; episodes of `episode_limit` steps (an upper bound
+    for envs that can terminate early, such as the pendulum; Reacher cannot)."""
     mb = cfg.model_based
-    per_collection = mb.collect_episodes * gym.spec(MUJOCO_ENVS[cfg.task.env]).max_episode_steps
+    per_collection = mb.collect_episodes * episode_limit(cfg)
     initial = -(-mb.init_transitions // per_collection) * per_collection
     return initial + (cfg.train.steps // mb.collect_every) * per_collection
 

@@ -13,7 +13,8 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from inferlab.methods.lanmdp.config import MUJOCO_ENVS, LanMDPConfig
 from inferlab.methods.lanmdp.gaifo import DiscriminatorReward, DiscriminatorUpdate, TransitionDiscriminator
-from inferlab.methods.lanmdp.mujoco import MujocoTask, TransitionBuffer, load_demonstrations, reach_distance
+from inferlab.methods.lanmdp.mujoco import (MujocoTask, TransitionBuffer, load_demonstrations, make_env,
+                                           reach_distance)
 
 
 def expert_transitions(cfg: LanMDPConfig, seed: int) -> tuple[torch.Tensor, float, float | None]:
@@ -39,13 +40,13 @@ class GaifoTask(MujocoTask):
         # the trainer's batches: expert (s, s')
         self.data, self.expert_return, self.expert_distance = expert_transitions(cfg, seed)
         self.state_dim = self.data.shape[1] // 2
-        self.act_dim = gym.make(self.env_id).action_space.shape[0]
+        self.act_dim = make_env(cfg).action_space.shape[0]
         self._references: dict[str, tuple[float, float | None]] = {}
         g = cfg.gaifo
         states = self.data[:, : self.state_dim]
         self.disc = TransitionDiscriminator(self.state_dim, g.disc_hidden, states.mean(0), states.std(0))
         self.disc_opt = torch.optim.Adam(self.disc.parameters(), lr=g.disc_lr)
-        self.wrapper = DiscriminatorReward(gym.make(self.env_id), self.disc)
+        self.wrapper = DiscriminatorReward(make_env(cfg), self.disc)
         self.vec = DummyVecEnv([lambda: self.wrapper])
         learner = TRPO if g.learner == "trpo" else PPO
         self.model = learner("MlpPolicy", self.vec, n_steps=g.rollout_steps, batch_size=max(g.rollout_steps // 4, 2),

@@ -14,9 +14,10 @@ from inferlab.core.optim import guarded_step
 from inferlab.data.offline_rl import Trajectory, load_d4rl_hdf5, load_d4rl_npz
 from inferlab.engine.task import TrainTask
 from inferlab.envs.rollout import rollout_episodes, rollout_parallel
+from inferlab.envs.scripted_pendulum import DoublePendulumExpert
 from inferlab.envs.scripted_reacher import ReacherExpert
 from inferlab.errors import UserError
-from inferlab.methods.lanmdp.config import MUJOCO_ENVS, LanMDPConfig
+from inferlab.methods.lanmdp.config import MUJOCO_ENVS, LanMDPConfig, episode_limit
 from inferlab.methods.lanmdp.context import RollingContext, context_windows
 from inferlab.methods.lanmdp.model import TransitionMLP
 from inferlab.methods.lanmdp.sampling import act
@@ -38,11 +39,18 @@ def reach_distance(trajectories: list[Trajectory], env: str) -> float | None:
     return float(np.mean([np.linalg.norm(t.observations[-REACH_TAIL:, 8:10], axis=1).mean() for t in trajectories]))
 
 
+def make_env(cfg: LanMDPConfig) -> gym.Env:
+    """The gymnasium env of cfg.task.env, its episodes cut at `episode_limit(cfg)` steps."""
+    return gym.make(MUJOCO_ENVS[cfg.task.env], max_episode_steps=episode_limit(cfg))
+
+
 def load_demonstrations(cfg: LanMDPConfig, seed: int) -> list[Trajectory]:
-    """Expert episodes: Reacher's scripted expert (envs/scripted_reacher.py) run here, or the user's file."""
-    if cfg.task.env == "reacher":
-        env = gym.make(MUJOCO_ENVS["reacher"])
-        return rollout_episodes(env, ReacherExpert(), cfg.task.demos, seed=DEMO_SEED + 1000 * seed)
+    """Expert episodes: a scripted expert run here (double_pendulum: envs/scripted_pendulum.py; reacher:
+    envs/scripted_reacher.py), or the user's file."""
+    if cfg.task.env in ("double_pendulum", "reacher"):
+        env = make_env(cfg)
+        expert = DoublePendulumExpert(env) if cfg.task.env == "double_pendulum" else ReacherExpert()
+        return rollout_episodes(env, expert, cfg.task.demos, seed=DEMO_SEED + 1000 * seed)
     path = Path(cfg.task.demo_file)
     if path.suffix not in (".hdf5", ".h5", ".npz"):
         raise UserError(f"task.demo_file={cfg.task.demo_file!r}: give a D4RL-style .hdf5 or .npz file of "
@@ -52,12 +60,13 @@ def load_demonstrations(cfg: LanMDPConfig, seed: int) -> list[Trajectory]:
 
 
 class TransitionBuffer:
-    """The agent's own (s, a, s') (newest `capacity` kept), the env steps spent so far, the refits done."""
+    """The agent's own (s, a, s') (newest `capacity` kept), the env steps spent so far, the collections done and
+    the policy episodes they ran."""
 
     def __init__(self, capacity: int, state_dim: int, act_dim: int):
         self.capacity = capacity
         self.s, self.a, self.s2 = torch.zeros(0, state_dim), torch.zeros(0, act_dim), torch.zeros(0, state_dim)
-        self.env_steps, self.collections = 0, 0
+        self.env_steps, self.collections, self.episodes = 0, 0, 0
 
     def add(self, trajectories: list[Trajectory], last_obs: list[np.ndarray]) -> None:
         for t, last in zip(trajectories, last_obs):
@@ -69,11 +78,12 @@ class TransitionBuffer:
 
     def state_dict(self) -> dict:
         return {"s": self.s, "a": self.a, "s2": self.s2, "env_steps": torch.tensor(self.env_steps),
-                "collections": torch.tensor(self.collections)}
+                "collections": torch.tensor(self.collections), "episodes": torch.tensor(self.episodes)}
 
     def load_state_dict(self, state: dict) -> None:
         self.s, self.a, self.s2 = state["s"], state["a"], state["s2"]
         self.env_steps, self.collections = int(state["env_steps"]), int(state["collections"])
+        self.episodes = int(state["episodes"])
 
 
 def fit_regression(net: torch.nn.Module, opt: torch.optim.Optimizer, x1: torch.Tensor, x2: torch.Tensor,
@@ -96,7 +106,7 @@ class MujocoTask(TrainTask):
         self.kind = {"ebm": "lanmdp", "regression": "bco", "bc_actions": "bc_actions"}[cfg.policy.kind]
         self.env_id = MUJOCO_ENVS[cfg.task.env]
         self.envs: list[gym.Env] = []
-        probe = gym.make(self.env_id)
+        probe = make_env(cfg)
         space = probe.action_space
         if not (np.allclose(space.low, -1) and np.allclose(space.high, 1)):
             raise UserError(f"{self.env_id}: LanMDP samples actions in [-1, 1]; this env's box is "
@@ -132,7 +142,7 @@ class MujocoTask(TrainTask):
 
     def _env_list(self, n: int) -> list[gym.Env]:
         while len(self.envs) < n:
-            self.envs.append(gym.make(self.env_id))
+            self.envs.append(make_env(self.cfg))
         return self.envs[:n]
 
     def run(self, choose, seeds: list[int]) -> tuple[list[Trajectory], list[np.ndarray]]:
@@ -181,22 +191,34 @@ class MujocoTask(TrainTask):
             return (b.s2 - b.s).std(0).clamp_min(1e-2).to(self.device)
         return 1.0
 
+    def refits(self) -> int:
+        """Collections after which g_beta is refitted: model_based.refit_until, or every collection of the run."""
+        mb = self.cfg.model_based
+        return mb.refit_until or max(self.cfg.train.steps // mb.collect_every, 1)
+
     def sigma(self) -> float:
-        """sigma annealed linearly from loss.sigma to loss.sigma_end over the run's refits (official: a fixed
-        decrement per refit)."""
-        total = max(self.cfg.train.steps // self.cfg.model_based.collect_every, 1)
-        share = min(self.buffer.collections / total, 1.0)
+        """sigma annealed linearly from loss.sigma to loss.sigma_end over the refits (official: a fixed decrement
+        at each refit, none after the last)."""
+        share = min(self.buffer.collections / self.refits(), 1.0)
         return self.cfg.loss.sigma + (self.cfg.loss.sigma_end - self.cfg.loss.sigma) * share
 
     def collect(self) -> dict[str, float]:
-        """Roll the policy out, add its transitions to the buffer, refit the model (official training_epoch_end)."""
+        """Roll the policy out (one round of collect_episodes episodes, or rounds until the collection holds
+        collect_episodes x episode_limit steps with model_based.collect_full), add its transitions to the buffer,
+        refit the model while collections <= refits() (official training_epoch_end)."""
         mb, b = self.cfg.model_based, self.buffer
-        seeds = [self.seed * 100_000 + 50_000 + b.collections * mb.collect_episodes + i
-                 for i in range(mb.collect_episodes)]
-        trajectories, last = self.run(self.policy_chooser(), seeds)
-        b.add(trajectories, last)
+        target, start, returns = mb.collect_episodes * episode_limit(self.cfg), b.env_steps, []
+        while not returns or (mb.collect_full and b.env_steps - start < target):
+            seeds = [self.seed * 100_000 + 50_000 + b.episodes + i for i in range(mb.collect_episodes)]
+            trajectories, last = self.run(self.policy_chooser(), seeds)
+            b.add(trajectories, last)
+            b.episodes += len(trajectories)
+            returns += [t.ret for t in trajectories]
         b.collections += 1
-        return {"collect_return": float(np.mean([t.ret for t in trajectories])), "model_loss": self.refit(mb.epochs)}
+        logs = {"collect_return": float(np.mean(returns))}
+        if b.collections <= self.refits():
+            logs["model_loss"] = self.refit(mb.epochs)
+        return logs
 
     def state_objects(self) -> dict:
         return {"policy": self.policy, "optimizer": self.opt, "model": self.model, "model_opt": self.model_opt,
