@@ -148,8 +148,8 @@ def tiny_toy() -> EMDConfig:
     return replace(
         base, data=DataConfig(name="toy2d:25gaussians", n=10000),
         teacher=replace(base.teacher, net=NetConfig(hidden=256, layers=4, sigma_data=1.0), conditional=False,
-                        lr=2e-3, ema=0.99, train=replace(base.teacher.train, steps=6000, batch_size=256)),
-        train=replace(base.train, steps=1000),
+                        lr=2e-3, ema=0.99, train=replace(base.teacher.train, steps=3000, batch_size=256)),
+        train=replace(base.train, steps=700),
     )
 
 
