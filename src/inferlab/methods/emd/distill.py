@@ -32,9 +32,12 @@ Generator = Callable[[torch.Tensor], torch.Tensor]
 
 @dataclass(frozen=True)
 class EStep:
-    """Result of the E-step: the final latent z_K and the M-step residual r (x_t* = g(z_K) + sigma r)."""
+    """Result of the E-step: the final latent z_K, the student's sample x = g(z_K) at it (with the generator's
+    autograd graph when gradients are enabled: the M-step's prediction) and the M-step residual r
+    (x_t* = g(z_K) + sigma r)."""
 
     z: torch.Tensor
+    x: torch.Tensor
     residual: torch.Tensor
 
 
@@ -56,30 +59,26 @@ def emd_estep(generator: Generator, teacher: DenoiseFn, fake: DenoiseFn, z0: tor
     s = per_sample(sigma, eps0)
     eps, z, nu = eps0, z0.detach(), eps0
 
-    def grads(eps: torch.Tensor, z: torch.Tensor, need_z: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-        with torch.set_grad_enabled(need_z):  # the final eps update needs no Jacobian
-            z_var = z.detach().requires_grad_(need_z)
+    for _ in range(steps):
+        with torch.enable_grad():
+            z_var = z.detach().requires_grad_(True)
             x = generator(z_var)
             ds = score_difference(teacher, fake, x.detach() + s * eps, sigma)  # (B, ...)
-            jt_ds = torch.autograd.grad(x, z_var, ds)[0] if need_z else None  # J_g(z)^T ds
-        return s * ds - eps, (jt_ds - z if need_z else None)
-
-    for _ in range(steps):
-        g_eps, g_z = grads(eps, z, need_z=True)
+            jt_ds = torch.autograd.grad(x, z_var, ds)[0]  # J_g(z)^T ds
         n_eps = (2 * eps_step) ** 0.5 * torch.randn_like(eps)
-        eps = eps + eps_step * g_eps + n_eps
+        eps = eps + eps_step * (s * ds - eps) + n_eps
         nu = (1 - eps_step) * nu + n_eps
-        z = z + z_step * g_z + (2 * z_step) ** 0.5 * torch.randn_like(z)
-    g_eps, _ = grads(eps, z, need_z=False)
-    eps = eps + eps_step * g_eps
-    return EStep(z=z, residual=eps - (1 - eps_step) * nu if noise_cancellation else eps)
+        z = z + z_step * (jt_ds - z) + (2 * z_step) ** 0.5 * torch.randn_like(z)
+    x = generator(z)  # the final noise-free eps update needs no Jacobian; this forward is also the M-step's
+    eps = eps + eps_step * (s * score_difference(teacher, fake, x.detach() + s * eps, sigma) - eps)
+    return EStep(z=z, x=x, residual=eps - (1 - eps_step) * nu if noise_cancellation else eps)
 
 
-def emd_mstep_loss(generator: Generator, estep: EStep, sigma: torch.Tensor, eps_step: float,
-                   steps: int) -> torch.Tensor:
+def emd_mstep_loss(estep: EStep, sigma: torch.Tensor, eps_step: float, steps: int) -> torch.Tensor:
     """M-step: |sg(x_t*) - g_theta(z_K)|^2 / (2 c_K) with x_t* = g(z_K) + sigma r, c_K = 1 - (1 - gamma)^(K + 1),
-    summed over dimensions and averaged over the batch (the paper's weighted regression, w(sigma) = sigma^2 / c_K)."""
-    x = generator(estep.z)
+    summed over dimensions and averaged over the batch (the paper's weighted regression, w(sigma) = sigma^2 / c_K).
+    g_theta(z_K) is the E-step's `x`, whose graph carries the gradient to theta."""
+    x = estep.x
     target = (x + per_sample(sigma, x) * estep.residual).detach()
     return 0.5 / (1 - (1 - eps_step) ** (steps + 1)) * (target - x).pow(2).flatten(1).sum(1).mean()
 

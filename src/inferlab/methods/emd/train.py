@@ -72,7 +72,7 @@ class EMDTask(SamplingTask):
                           bind_label(self.fake, label), self._latents(n), self._latents(n), sigma,
                           steps=e.langevin_steps, eps_step=e.eps_step, z_step=e.z_step,
                           noise_cancellation=e.noise_cancellation if noise_cancellation is None else noise_cancellation)
-        return emd_mstep_loss(gen, estep, sigma, e.eps_step, e.langevin_steps)
+        return emd_mstep_loss(estep, sigma, e.eps_step, e.langevin_steps)
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         n = len(batch)
