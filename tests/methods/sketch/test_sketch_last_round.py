@@ -30,7 +30,34 @@ def test_a_receiver_may_wait_in_the_last_round_and_then_loses(micro_config, sett
     assert (roll.choices == WAIT).all() and roll.choices.shape == (len(games), rounds)
     assert (roll.rounds == rounds).all()
     assert (roll.correct == 0).all()  # waited out: no pick, lost (official precision counts picks only)
-    assert task.evaluate()["acc_seen"] == 0.0
+    metrics = task.evaluate()
+    assert metrics["acc_seen"] == 0.0
+    for split in ("seen", "unseen_instance", "unseen_category"):
+        assert metrics[f"waited_{split}"] == 1.0
+
+
+class AlwaysFirstPhotoAfterRounds(nn.Module):
+    """A receiver that waits `rounds - 1` rounds and then picks the first photo."""
+
+    def __init__(self, rounds: int):
+        super().__init__()
+        self.rounds, self.calls = rounds, 0
+
+    def forward(self, photos: torch.Tensor, previous: torch.Tensor, current: torch.Tensor) -> torch.Tensor:
+        probs = torch.zeros(photos.shape[0], photos.shape[1] + 1)
+        probs[:, WAIT if self.calls % self.rounds < self.rounds - 1 else 0] = 1.0
+        self.calls += 1
+        return probs
+
+
+def test_a_game_picked_in_the_last_round_is_not_waited_out(micro_config):
+    task = make_task(micro_config("complete"), torch.device("cpu"), DistContext(), 0)
+    task.receiver = AlwaysFirstPhotoAfterRounds(3)
+    metrics = task.evaluate()
+    for split in ("seen", "unseen_instance", "unseen_category"):
+        assert metrics[f"rounds_{split}"] == 3.0 and metrics[f"waited_{split}"] == 0.0
+        first_is_target = (task.test_games[split][:, 0] == 0).float().mean().item()
+        assert metrics[f"acc_{split}"] == pytest.approx(first_is_target)
 
 
 @pytest.mark.parametrize("setting, rounds", [("complete", 3), ("one_step", 1)])

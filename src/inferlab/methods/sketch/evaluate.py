@@ -1,7 +1,8 @@
 """The paper's measures of what the players learned (official test_generalization, classification/train.py,
 semantic_correlation), on greedy games:
 
-iconicity     acc_<split> (right picks / games, chance 1/3) and rounds_<split> (mean rounds played) on the seen,
+iconicity     acc_<split> (right picks / games, chance 1/3), rounds_<split> (mean rounds played) and
+              waited_<split> (share of games waited out to the end without a pick, counted as lost) on the seen,
               unseen-instance and unseen-category splits;
 symbolicity   accuracy of a linear classifier on the frozen encoder's features of the final canvases, trained on the
               games whose sketch is one of the first `seen_instances` instances of each seen category and tested on
@@ -20,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from inferlab.envs.sketch_game import N_PHOTOS, game_tensors
+from inferlab.methods.sketch.game import WAIT
 
 SPLITS = ("seen", "unseen_instance", "unseen_category")
 
@@ -28,13 +30,14 @@ def _chunks(games: torch.Tensor, size: int = 100):
     return games.split(size)
 
 
-def final_canvases(task, games: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(correct (N,), rounds (N,), final canvas (N, 1, S, S)) of greedy games."""
+def final_canvases(task, games: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(correct (N,), rounds (N,), final canvas (N, 1, S, S), waited out (N,)) of greedy games; a game is waited
+    out when its last played option is the wait."""
     out = []
     for chunk in _chunks(games):
         roll = task.play(chunk, greedy=True, train=False)
-        last = (roll.rounds.long() - 1).clamp_min(0)
-        out.append((roll.correct, roll.rounds, roll.canvases[torch.arange(len(chunk)), last]))
+        rows, last = torch.arange(len(chunk)), (roll.rounds.long() - 1).clamp_min(0)
+        out.append((roll.correct, roll.rounds, roll.canvases[rows, last], (roll.choices[rows, last] == WAIT).float()))
     return tuple(torch.cat(parts) for parts in zip(*out))
 
 
@@ -87,11 +90,12 @@ def pearson_off_diagonal(a: np.ndarray, b: np.ndarray) -> float:
 def evaluate_players(task) -> dict[str, float]:
     metrics = {}
     for split in SPLITS:
-        correct, rounds, _ = final_canvases(task, task.test_games[split])
+        correct, rounds, _, waited = final_canvases(task, task.test_games[split])
         metrics[f"acc_{split}"] = correct.mean().item()
         metrics[f"rounds_{split}"] = rounds.mean().item()
+        metrics[f"waited_{split}"] = waited.mean().item()
     games = symbolicity_games(task.game_data)
-    _, _, canvases = final_canvases(task, games)
+    canvases = final_canvases(task, games)[2]
     feats = task.encoder(canvases)
     categories = games[torch.arange(len(games)), 2 + games[:, 0]].to(feats.device)
     train = games[:, 1] < task.cfg.data.seen_instances
