@@ -27,6 +27,9 @@ from inferlab.methods.ldebm.nets import TextVAE, ToyVAE
 from inferlab.methods.ldebm.objective import cyclic_kl_schedule, entropy_term, gaussian_kl_term, total_loss
 from inferlab.methods.ldebm.prior import DiffusionPrior, GaussianPrior, SVEBMPrior
 
+LABEL_ORDERS = {"official": official_label_order, "balanced": uniform_label_order}
+"""loss.label_sampling -> the epoch's item order from the pseudo-labels ("none": index order)."""
+
 
 class ClusterState(nn.Module):
     """Pseudo-labels of the training items and the epoch's item order, kept in checkpoints for exact resume."""
@@ -106,9 +109,8 @@ class LDEBMTask(TrainTask):
         lc, n = self.cfg.loss, len(self.items)
         labels = kmeans_pseudo_labels(self.posterior_means(self.items).cpu().numpy(), self.cfg.model.classes,
                                       pca_dims=lc.pca_dims, seed=lc.kmeans_seed, iterations=lc.kmeans_iterations)
-        samplers = {"official": official_label_order, "balanced": uniform_label_order}
-        order = (samplers[lc.label_sampling](labels, n, np.random.default_rng([seed, epoch]))
-                 if lc.label_sampling in samplers else np.arange(n))
+        order = (LABEL_ORDERS[lc.label_sampling](labels, n, np.random.default_rng([seed, epoch]))
+                 if lc.label_sampling in LABEL_ORDERS else np.arange(n))
         self.clusters.labels.copy_(torch.from_numpy(labels))
         self.clusters.order.copy_(torch.from_numpy(order))
         self.clusters.epoch.fill_(epoch)
