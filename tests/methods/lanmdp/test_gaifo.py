@@ -1,5 +1,5 @@
 """GAIfO baseline: the discriminator separates transitions, the wrapper pays D's reward, env steps are counted as
-the learner takes them, runs are seeded and resume exactly, and the bench reports gaifo."""
+the learner takes them, runs are seeded and resume exactly, and the bench reports gaifo (and lanmdp_c2)."""
 
 import json
 import math
@@ -80,7 +80,7 @@ def test_gaifo_counts_the_learners_env_steps_and_resumes_exactly(tmp_path, seede
     assert again.metrics["return"] == result.metrics["return"]  # same seed, same return
 
 
-def test_bench_reports_gaifo_with_return_and_env_steps(tmp_path):
+def test_bench_reports_gaifo_and_lanmdp_c2_with_return_and_env_steps(tmp_path):
     cfg = tiny_reacher()
     cfg = replace(cfg, task=replace(cfg.task, demos=2),
                   sampler=replace(cfg.sampler, samples=2, steps=3, eval_steps=3),
@@ -90,5 +90,6 @@ def test_bench_reports_gaifo_with_return_and_env_steps(tmp_path):
                   train=replace(cfg.train, steps=2, batch_size=16, checkpoint_every=2, log_every=1),
                   eval=replace(cfg.eval, samples=1))
     out = json.loads(json.dumps(bench(cfg, torch.device("cpu"), 0, tmp_path)))
-    gaifo = out["baselines"]["gaifo"]
+    gaifo, c2 = out["baselines"]["gaifo"], out["baselines"]["lanmdp_c2"]
     assert math.isfinite(gaifo["return"]) and gaifo["env_steps"] == out["baselines"]["bco"]["env_steps"] == 150
+    assert math.isfinite(c2["return"]) and c2["env_steps"] == out["metrics"]["reacher_env_steps"] == 150

@@ -79,6 +79,21 @@ def test_contexts_are_zero_padded_at_episode_starts_as_official():
     assert torch.equal(roll.push(states[1:])[:, 1:], torch.stack([states[:2], states[1:]], 1))
 
 
+def test_mujoco_task_with_two_states_of_context_pads_each_episode_start_with_zeros():
+    cfg = with_variant(tiny_double_pendulum(), "lanmdp_c2")
+    cfg = replace(cfg, task=replace(cfg.task, demos=2, max_episode_steps=20),
+                  model_based=replace(cfg.model_based, init_transitions=20, collect_episodes=1, hidden=8,
+                                      epochs_init=1))
+    task = make_task(cfg, torch.device("cpu"), DistContext(), 0)
+    demos = [torch.as_tensor(d.observations, dtype=torch.float32) for d in load_demonstrations(cfg, 0)]
+    S = task.state_dim
+    assert task.policy.context == 2 and task.data.shape == (2 * 19, 3 * S + 1)  # [s_{t-2}, s_{t-1}, s_t, a_{t-1}]
+    for first, states in ((0, demos[0]), (19, demos[1])):  # the transition s_0 -> s_1 of each episode
+        window = task.data[first, : 3 * S].view(3, S)
+        assert (window[0] == 0).all() and torch.equal(window[1:], states[:2])
+    assert torch.equal(task.data[1, : 3 * S].view(3, S), demos[0][:3])  # no padding once two states exist
+
+
 def test_loss_raises_f_where_the_transition_explains_the_next_state():
     f = torch.zeros(1, 4, requires_grad=True)
     log_lik = gaussian_log_prob(torch.tensor([[[0.0], [0.1], [1.0], [3.0]]]), 0.1)  # residuals of 4 samples

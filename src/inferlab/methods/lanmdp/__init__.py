@@ -1,6 +1,6 @@
 """LanMDP: non-Markovian decision-making learned from state-only sequences with a latent energy-based policy
-(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, bco, gaifo,
-bc_actions."""
+(Qin, Gao, Li, Zhu & Xie, NeurIPS 2023); baselines: lanmdp_markov (c = 1), bc_states, lanmdp_c2
+(c = 2 on MuJoCo), bco, gaifo, bc_actions."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """`inferlab bench lanmdp`: the path task (LanMDP c = 6 against c = 1 and bc_states, plus planning) and a MuJoCo
-section (LanMDP against BCO, GAIfO and the bc_actions reference): InvertedDoublePendulum-v5 (`tiny_double_pendulum`)
-after the path task, or only the MuJoCo config given (e.g. `--preset tiny_reacher`)."""
+section (LanMDP with the config's c, 1 as official, and lanmdp_c2 with c = 2, against BCO, GAIfO and the
+bc_actions reference): InvertedDoublePendulum-v5 (`tiny_double_pendulum`) after the path task, or only the MuJoCo
+config given (e.g. `--preset tiny_reacher`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import torch
 
 from inferlab.engine.bench import train_variant
 from inferlab.eval.report import plot_curves
-from inferlab.methods.lanmdp.config import LanMDPConfig, tiny_double_pendulum, with_variant
+from inferlab.methods.lanmdp.config import MUJOCO_CONTEXT, LanMDPConfig, tiny_double_pendulum, with_variant
 from inferlab.methods.lanmdp.figures import save_paths
 
 CUBIC_BASELINES = ("lanmdp_markov", "bc_states")
-MUJOCO_BASELINES = ("bco", "gaifo", "bc_actions")
+MUJOCO_BASELINES = (f"lanmdp_c{MUJOCO_CONTEXT}", "bco", "gaifo", "bc_actions")
 BASELINES = CUBIC_BASELINES + MUJOCO_BASELINES
 
 
