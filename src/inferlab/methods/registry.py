@@ -54,7 +54,8 @@ METHODS = {
                       ("maze_return", True)),
     "drc": MethodInfo("inferlab.methods.drc", "unsupervised foreground extraction: EBM-prior fg/bg experts, pixel "
                       "re-assignment, EM with Langevin (Yu et al. 2021)",
-                      ("tiny", "paper", "paper_cub", "paper_dog", "paper_car", "paper_textured"), ("iou", True)),
+                      ("tiny", "paper", "paper_cub", "paper_dog", "paper_car", "paper_textured", "paper_clevr"),
+                      ("iou", True)),
     "ldebm": MethodInfo("inferlab.methods.ldebm", "symbol-vector latent EBM prior learned by diffusion recovery "
                         "likelihood, with information bottleneck and k-means pseudo-labels (Yu et al. 2022)",
                         ("tiny", "tiny_toy", "paper", "paper_dailydialog", "paper_yelp", "paper_pinwheel"),
