@@ -58,9 +58,10 @@ class _ThresholdReceiver(torch.nn.Module):
             self.empty = previous[:1].clone()
         moved = (current - self.empty).norm(dim=-1)
         picks = (photos * current[:, None]).sum(-1)
-        threshold = moved.median() if not hasattr(self, "threshold") else self.threshold
-        self.threshold = threshold
-        wait = torch.where(moved > threshold, picks.min(-1).values - 1, picks.max(-1).values + 1)
+        if not hasattr(self, "threshold"):  # midway between the batch's two middle distinct distances (identical
+            v = torch.unique(moved.round(decimals=3))  # canvases give one): no game sits on it, batched or alone
+            self.threshold = (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+        wait = torch.where(moved > self.threshold, picks.min(-1).values - 1, picks.max(-1).values + 1)
         return torch.softmax(torch.cat([picks, wait[:, None]], -1), -1)
 
 

@@ -72,12 +72,7 @@ class ModelConfig:
 @dataclass(frozen=True)
 class PretrainConfig:
     encoder_steps: int = bounded(300, ge=0)
-    """Updates of the encoder (category classification of photos and sketches, and sketch-photo alignment), our
-    stand-in for ImageNet VGG16."""
-    align_weight: float = bounded(1.0, ge=0)
-    """Weight of the encoder's sketch-photo alignment loss (pretrain.alignment_loss; 0: classification alone)."""
-    align_temperature: float = bounded(0.1, gt=0)
-    """Temperature of the alignment loss's cosine similarities."""
+    """Updates of the encoder (category classification of photos and sketches), our stand-in for ImageNet VGG16."""
     sender_steps: int = bounded(400, ge=0)
     """Updates of the sender redrawing sketches through the rasteriser, our stand-in for the Learning-to-Paint actor."""
     batch_size: int = bounded(32, ge=1)

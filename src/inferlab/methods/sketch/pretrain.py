@@ -2,9 +2,8 @@
 
 - the receiver's and value model's ImageNet VGG16 -> `Encoder` trained on the pretraining pool (extra instances,
   drawn apart from the game's, of the seen categories and of categories beyond the game's; never an unseen one)
-  to classify the category of photos and sketches and to place a sketch nearer to a photo of its category than to
-  photos of other categories (`alignment_loss`), sketches thickened at random (`thicken`) as a generic extractor
-  is indifferent to line width, then frozen;
+  to classify the category of photos and sketches, sketches thickened at random (`thicken`) as a generic
+  extractor is indifferent to line width, then frozen;
 - the sender's Learning-to-Paint actor (trained by RL to repaint images through a neural stroke renderer) -> the
   `Sender` trained to redraw those sketches over `max_rounds` rounds: a chamfer loss between its strokes' curve
   points and the sketch's contour pixels (`chamfer_redraw_loss`), the canvas it sees rendered by our rasteriser.
@@ -90,19 +89,9 @@ def thicken(images: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
     return torch.where(chosen[:, None, None, None], F.max_pool2d(images, 3, 1, 1), images)
 
 
-def alignment_loss(sketch_features: torch.Tensor, photo_features: torch.Tensor, temperature: float) -> torch.Tensor:
-    """Symmetric InfoNCE between B sketches and B photos whose row b shares a category (all B categories distinct):
-    with s_bk = cos(z_sketch_b, z_photo_k) / temperature,
-    L = -(1 / 2B) sum_b [log softmax_k(s_bk)|_{k=b} + log softmax_k(s_kb)|_{k=b}]."""
-    sim = F.normalize(sketch_features, dim=-1) @ F.normalize(photo_features, dim=-1).T / temperature
-    rows = torch.arange(len(sim), device=sim.device)
-    return 0.5 * (F.cross_entropy(sim, rows) + F.cross_entropy(sim.T, rows))
-
-
 def pretrain_encoder(pool: SketchData, cfg: SketchConfig) -> Encoder:
     """Each update: cross-entropy of the category of `batch_size` pool images (photos and sketches, small shifts,
-    half the sketches thickened) plus `align_weight` x `alignment_loss` of `batch_size` distinct categories' sketch
-    and photo (instances drawn independently, as a game draws them; half the sketches thickened)."""
+    half the sketches thickened)."""
     p, (n_cat, n_inst) = cfg.pretrain, pool.photos.shape[:2]
     images = torch.cat([pool.photos.flatten(0, 1), pool.sketches.flatten(0, 1).expand(-1, 3, -1, -1)])
     labels = torch.arange(n_cat).repeat_interleave(n_inst).repeat(2)
@@ -114,12 +103,6 @@ def pretrain_encoder(pool: SketchData, cfg: SketchConfig) -> Encoder:
         x = torch.roll(images[idx], tuple(torch.randint(-2, 3, (2,)).tolist()), dims=(2, 3))  # small shifts
         x = thicken(x, is_sketch[idx] & (torch.rand(len(idx)) < 0.5))
         loss = F.cross_entropy(enc.head(enc(x)), labels[idx])
-        if p.align_weight > 0:
-            cats = torch.randperm(n_cat)[:p.batch_size]
-            photos = pool.photos[cats, torch.randint(n_inst, (len(cats),))]
-            sketches = pool.sketches[cats, torch.randint(n_inst, (len(cats),))].expand(-1, 3, -1, -1)
-            sketches = thicken(sketches, torch.rand(len(cats)) < 0.5)
-            loss = loss + p.align_weight * alignment_loss(enc(sketches), enc(photos), p.align_temperature)
         opt.zero_grad()
         loss.backward()
         opt.step()
