@@ -11,12 +11,12 @@ from inferlab.methods.sketch.pretrain import _pretrain_pool, pretrain_categories
 
 
 def test_pretraining_pool_adds_categories_beyond_the_game_but_never_an_unseen_one():
-    cats = pretrain_categories(tiny())  # 10 game categories, the last 3 unseen
-    assert cats == list(range(7)) + list(range(10, 26))
-    assert not {7, 8, 9} & set(cats)
+    cats = pretrain_categories(tiny())  # 16 game categories, the last 3 unseen
+    assert cats == list(range(13)) + list(range(16, 26))
+    assert not {13, 14, 15} & set(cats)
     assert pretrain_categories(paper()) == list(range(20))  # the game uses all 26: no extra category is left
-    narrow = replace(tiny(), data=replace(tiny().data, pretrain_categories=9))
-    assert pretrain_categories(narrow) == list(range(7)) + [10, 11]
+    narrow = replace(tiny(), data=replace(tiny().data, pretrain_categories=15))
+    assert pretrain_categories(narrow) == list(range(13)) + [16, 17]
 
 
 def test_pretraining_pool_holds_the_chosen_categories():
@@ -58,9 +58,10 @@ class _ThresholdReceiver(torch.nn.Module):
             self.empty = previous[:1].clone()
         moved = (current - self.empty).norm(dim=-1)
         picks = (photos * current[:, None]).sum(-1)
-        threshold = moved.median() if not hasattr(self, "threshold") else self.threshold
-        self.threshold = threshold
-        wait = torch.where(moved > threshold, picks.min(-1).values - 1, picks.max(-1).values + 1)
+        if not hasattr(self, "threshold"):  # midway between the batch's two middle distinct distances (identical
+            v = torch.unique(moved.round(decimals=3))  # canvases give one): no game sits on it, batched or alone
+            self.threshold = (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+        wait = torch.where(moved > self.threshold, picks.min(-1).values - 1, picks.max(-1).values + 1)
         return torch.softmax(torch.cat([picks, wait[:, None]], -1), -1)
 
 

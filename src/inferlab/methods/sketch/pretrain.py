@@ -1,7 +1,9 @@
 """In-project stand-ins for the official run's downloaded pretrained parts:
 
-- the receiver's and value model's ImageNet VGG16 -> `Encoder` trained to classify the category of photos and
-  sketches of extra instances of the seen categories (drawn apart from the game's instances), then frozen;
+- the receiver's and value model's ImageNet VGG16 -> `Encoder` trained on the pretraining pool (extra instances,
+  drawn apart from the game's, of the seen categories and of categories beyond the game's; never an unseen one)
+  to classify the category of photos and sketches, sketches thickened at random (`thicken`) as a generic
+  extractor is indifferent to line width, then frozen;
 - the sender's Learning-to-Paint actor (trained by RL to repaint images through a neural stroke renderer) -> the
   `Sender` trained to redraw those sketches over `max_rounds` rounds: a chamfer loss between its strokes' curve
   points and the sketch's contour pixels (`chamfer_redraw_loss`), the canvas it sees rendered by our rasteriser.
@@ -81,15 +83,25 @@ def chamfer_redraw_loss(points: torch.Tensor, new: torch.Tensor, dist: torch.Ten
     return precision + coverage
 
 
+def thicken(images: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
+    """Line drawings (N, C, S, S) with the `chosen` ones (N,) bool dilated by a 3 x 3 max filter (1 px wider
+    lines each side), the others unchanged."""
+    return torch.where(chosen[:, None, None, None], F.max_pool2d(images, 3, 1, 1), images)
+
+
 def pretrain_encoder(pool: SketchData, cfg: SketchConfig) -> Encoder:
-    p, n_cat = cfg.pretrain, pool.photos.shape[0]
+    """Each update: cross-entropy of the category of `batch_size` pool images (photos and sketches, small shifts,
+    half the sketches thickened)."""
+    p, (n_cat, n_inst) = cfg.pretrain, pool.photos.shape[:2]
     images = torch.cat([pool.photos.flatten(0, 1), pool.sketches.flatten(0, 1).expand(-1, 3, -1, -1)])
-    labels = torch.arange(n_cat).repeat_interleave(pool.photos.shape[1]).repeat(2)
+    labels = torch.arange(n_cat).repeat_interleave(n_inst).repeat(2)
+    is_sketch = torch.arange(len(images)) >= n_cat * n_inst
     enc = Encoder(cfg.data.image_size, cfg.model.features, n_cat)
     opt = torch.optim.Adam(enc.parameters(), lr=p.lr)
     for _ in progress_bar(range(p.encoder_steps), desc="pretrain encoder", leave=False):
         idx = torch.randint(len(images), (p.batch_size,))
         x = torch.roll(images[idx], tuple(torch.randint(-2, 3, (2,)).tolist()), dims=(2, 3))  # small shifts
+        x = thicken(x, is_sketch[idx] & (torch.rand(len(idx)) < 0.5))
         loss = F.cross_entropy(enc.head(enc(x)), labels[idx])
         opt.zero_grad()
         loss.backward()
