@@ -55,11 +55,14 @@ class Rollout:
 def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, encoder: Encoder, sketch: torch.Tensor,
          photos: torch.Tensor, target: torch.Tensor, *, rounds: int, progress_rounds: int, setting: str,
          train_sender: bool, greedy: bool, stroke_width: float, step_cost: float,
-         features: tuple[torch.Tensor, torch.Tensor] | None = None) -> Rollout:
+         features: tuple[torch.Tensor, torch.Tensor] | None = None, receiver_dropout: float = 0.0,
+         value_dropout: float = 0.0) -> Rollout:
     """Play a batch: sketch (B, 1, S, S), photos (B, K, 3, S, S), target (B,). `progress_rounds` is the max_rounds
     the sender's round plane is divided by; the settings of WAIT_UNTIL_LAST force waiting before the last round.
     `features`: the frozen encoder's (photo (B, K, F), sketch (B, F)) features if already computed (the encoder is
-    frozen, so they are the same every game)."""
+    frozen, so they are the same every game). `receiver_dropout` / `value_dropout`: dropout on every feature vector
+    the receiver / value model reads (Encoder.dropout; official: each VGG16 call in training mode draws its own
+    mask), so the two players and each round see independent masks; the rollout keeps the undropped features."""
     b = sketch.shape[0]
     if features is None:
         with torch.no_grad():
@@ -80,14 +83,15 @@ def play(sender: Sender, receiver: Receiver, value_model: ValueModel | None, enc
                                   width=stroke_width)
         canvas, cur_f = (drawn, encoder(drawn)) if value_model is not None else (
             canvas0.index_put((alive,), drawn), prev_f.index_put((alive,), encoder(drawn)))
-        probs = receiver(photo_f, prev_f, cur_f)
+        probs = receiver(*(encoder.dropout(f, receiver_dropout) for f in (photo_f, prev_f, cur_f)))
         if setting in WAIT_UNTIL_LAST and i < rounds - 1:
             probs = torch.zeros_like(probs).index_fill_(1, torch.tensor([WAIT], device=probs.device), 1.0)
         choice = probs.argmax(-1) if greedy else torch.multinomial(probs.detach(), 1)[:, 0]
         reward = choice_reward(choice, target, step_cost) * alive
         if value_model is not None:
             with frozen(value_model):
-                values_l.append(value_model(sketch_f, photo_f, prev_f, cur_f))
+                values_l.append(value_model(*(encoder.dropout(f, value_dropout)
+                                              for f in (sketch_f, photo_f, prev_f, cur_f))))
         ends = alive & (choice != WAIT)
         if recording:
             played += alive

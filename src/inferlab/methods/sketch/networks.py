@@ -44,6 +44,15 @@ class Encoder(nn.Module):
         """Features standardised by `mean` and `std` (set after pretraining, on the pretraining images)."""
         return (self.fc(self.convs(x.expand(-1, 3, -1, -1))) - self.mean) / self.std
 
+    def dropout(self, features: torch.Tensor, p: float) -> torch.Tensor:
+        """Standardised features with dropout applied to the fc layer's output beneath them (official: VGG16 left in
+        training mode, dropout on fc7): each unit is zeroed with probability p (then reads as an inactive unit,
+        -mean / std), the others scaled by 1 / (1 - p); the identity at p = 0."""
+        if p == 0:
+            return features
+        keep = torch.bernoulli(torch.full_like(features, 1 - p))
+        return ((features * self.std + self.mean) * keep / (1 - p) - self.mean) / self.std
+
 
 class Sender(nn.Module):
     def __init__(self, size: int, strokes: int, width: int):

@@ -81,7 +81,9 @@ class SketchTask(TrainTask):
         return play(self.sender, self.receiver, value_model, self.encoder, sketch, photos,
                     target, rounds=self.rounds, progress_rounds=self.rounds, setting=g.setting,
                     train_sender=self.train_sender and train, greedy=greedy, stroke_width=g.stroke_width,
-                    step_cost=g.step_cost, features=(photo_f, sketch_f))
+                    step_cost=g.step_cost, features=(photo_f, sketch_f),
+                    receiver_dropout=self.cfg.model.feature_dropout if train else 0.0,
+                    value_dropout=self.cfg.model.feature_dropout)
 
     def train_step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         g, o = self.cfg.game, self.cfg.optim
@@ -101,7 +103,9 @@ class SketchTask(TrainTask):
         if self.train_sender:
             self.opt_sender.step()
         # value regression on the detached returns: -log N(G; V, 1) = (V - G)^2 / 2 + const (official)
-        values = torch.stack([self.value_model(roll.sketch_features, roll.photo_features, prev, cur)
+        drop = self.cfg.model.feature_dropout
+        values = torch.stack([self.value_model(*(self.encoder.dropout(f, drop) for f in
+                                                 (roll.sketch_features, roll.photo_features, prev, cur)))
                               for prev, cur in roll.value_inputs], 1)
         value_loss = 0.5 * (values - returns.detach()).pow(2).mean()
         guarded_step(self.opt_value, value_loss, self.value_model.parameters(), 0.0, "sketch value loss")
