@@ -11,6 +11,8 @@ With model.prior=gaussian, E = 0: no prior chains, no pseudo-label terms, no EBM
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
@@ -55,7 +57,8 @@ class DRCTask(TrainTask):
         return self.objects
 
     def _langevin(self, energy, z0: torch.Tensor, steps: int, step_size: float, name: str) -> torch.Tensor:
-        z, _ = langevin_sample(energy, z0, steps, step_size, max_abs=self.cfg.sampler.max_abs, name=name)
+        with frozen(self.model):
+            z, _ = langevin_sample(energy, z0, steps, step_size, max_abs=self.cfg.sampler.max_abs, name=name)
         return z
 
     def infer(self, x: torch.Tensor, z0: torch.Tensor, steps: int) -> torch.Tensor:
@@ -150,6 +153,20 @@ class DRCTask(TrainTask):
         images, masks, out = self.last_eval
         rows = [images.to(self.device), _mask_rgb(masks), _mask_rgb(out.pi_f), out.fg, out.bg_warped, out.image]
         save_image_grid(torch.cat(rows), folder / f"segmentation_{step:06d}.png", nrow=images.shape[0])
+
+
+@contextmanager
+def frozen(module: torch.nn.Module) -> Iterator[None]:
+    """The module's parameters stop requiring gradients inside the block (Langevin needs dE/dz only, so autograd
+    then records and saves less); each parameter's flag is restored after it."""
+    flags = [(p, p.requires_grad) for p in module.parameters()]
+    for p, _ in flags:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p, flag in flags:
+            p.requires_grad_(flag)
 
 
 def _mask_rgb(mask: torch.Tensor) -> torch.Tensor:
