@@ -14,34 +14,9 @@ from inferlab.core.nets import MLP
 from inferlab.errors import UserError
 
 
-def bilinear_x2_matrix(n: int) -> torch.Tensor:
-    """(2n, n) matrix U with U @ v = x2 bilinear up-sampling of a length-n signal v, align_corners=False: output
-    2i takes 3/4 of v[i] and 1/4 of v[i-1], output 2i+1 3/4 of v[i] and 1/4 of v[i+1], indices clamped at the ends."""
-    u = torch.zeros(2 * n, n)
-    for i in range(n):
-        u[2 * i, i] += 0.75
-        u[2 * i, max(i - 1, 0)] += 0.25
-        u[2 * i + 1, i] += 0.75
-        u[2 * i + 1, min(i + 1, n - 1)] += 0.25
-    return u
-
-
-class BilinearUp2(nn.Module):
-    """x2 bilinear up-sampling of (B, C, n, n) maps, align_corners=False, as U x U^T: the same values as
-    nn.Upsample(scale_factor=2, mode="bilinear") up to float rounding, with a backward pass of two matmuls
-    instead of torch's much slower CPU upsample_bilinear2d_backward (the Langevin gradients run through it)."""
-
-    def __init__(self, n: int):
-        super().__init__()
-        self.register_buffer("u", bilinear_x2_matrix(n), persistent=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.u @ x @ self.u.T
-
-
-def up_block(c_in: int, c_out: int, size_in: int) -> nn.Sequential:
-    """x2 bilinear up-sampling of size_in x size_in maps, 3x3 conv, instance norm, leaky ReLU (official UpBlock)."""
-    return nn.Sequential(BilinearUp2(size_in), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False),
+def up_block(c_in: int, c_out: int) -> nn.Sequential:
+    """x2 bilinear up-sampling, 3x3 conv, instance norm, leaky ReLU (official UpBlock)."""
+    return nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear"), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False),
                          nn.InstanceNorm2d(c_out, affine=True), nn.LeakyReLU(0.01))
 
 
@@ -62,7 +37,7 @@ def decoder(c_in: int, width: int, image_size: int) -> nn.Sequential:
     """4x4 map with c_in channels -> (width, S, S); channels halve per block down to `width` (official BaseDecoder)."""
     ups = up_steps(image_size)
     chans = [c_in] + [width * 2 ** (ups - 1 - i) for i in range(ups)]
-    return nn.Sequential(*(up_block(a, b, 4 * 2**i) for i, (a, b) in enumerate(zip(chans[:-1], chans[1:]))))
+    return nn.Sequential(*(up_block(a, b) for a, b in zip(chans[:-1], chans[1:])))
 
 
 def logit_encoder(width: int, classes: int, image_size: int) -> nn.Sequential:

@@ -11,8 +11,6 @@ With model.prior=gaussian, E = 0: no prior chains, no pseudo-label terms, no EBM
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
 from inferlab.core.langevin import langevin_sample
-from inferlab.core.optim import guarded_step
+from inferlab.core.optim import frozen, guarded_step
 from inferlab.data.foreground.base import ForegroundData
 from inferlab.engine.task import TrainTask
 from inferlab.eval.images import save_image_grid
@@ -153,20 +151,6 @@ class DRCTask(TrainTask):
         images, masks, out = self.last_eval
         rows = [images.to(self.device), _mask_rgb(masks), _mask_rgb(out.pi_f), out.fg, out.bg_warped, out.image]
         save_image_grid(torch.cat(rows), folder / f"segmentation_{step:06d}.png", nrow=images.shape[0])
-
-
-@contextmanager
-def frozen(module: torch.nn.Module) -> Iterator[None]:
-    """The module's parameters stop requiring gradients inside the block (Langevin needs dE/dz only, so autograd
-    then records and saves less); each parameter's flag is restored after it."""
-    flags = [(p, p.requires_grad) for p in module.parameters()]
-    for p, _ in flags:
-        p.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for p, flag in flags:
-            p.requires_grad_(flag)
 
 
 def _mask_rgb(mask: torch.Tensor) -> torch.Tensor:
