@@ -58,3 +58,13 @@ def test_sigkill_then_resume_continues_every_chain_bit_identically(tmp_path):
     assert step_a == step_b == 16 and whole.keys() == resumed.keys()
     assert {"chains.posterior", "chains.prior"} <= whole.keys()
     assert all(torch.equal(whole[k], resumed[k]) for k in whole)
+
+
+def test_posterior_langevin_moves_z_but_leaves_parameters_trainable_and_gradient_free():
+    task = make_task(small_config(1), torch.device("cpu"), DistContext(), 0)
+    flags = [p.requires_grad for p in task.model.parameters()]
+    z0 = torch.randn(2, task.chains.state_dict()["posterior"].shape[1])
+    z = task.infer(torch.rand(2, 3, 16, 16) * 2 - 1, z0, steps=3)
+    assert not torch.equal(z, z0)
+    assert any(flags) and [p.requires_grad for p in task.model.parameters()] == flags  # frozen only inside Langevin
+    assert all(p.grad is None for p in task.model.parameters())

@@ -59,3 +59,11 @@ def test_gating_sums_to_one_per_pixel_and_the_mask_is_pi_f():
     assert torch.allclose(out.pi_f + out.pi_b, torch.ones_like(out.pi_f), atol=1e-6)
     assert out.grid.abs().max() <= 1.0
     assert torch.allclose(out.image, out.pi_f * out.fg + out.pi_b * out.bg_warped)
+
+
+def test_warped_background_is_the_background_sampled_at_the_grid():
+    torch.manual_seed(0)
+    model = DRCModel(tiny().model, 16)
+    out = model(torch.randn(2, model.latent_dim))
+    expected = torch.nn.functional.grid_sample(out.bg, out.grid, align_corners=False)
+    torch.testing.assert_close(out.bg_warped, expected)

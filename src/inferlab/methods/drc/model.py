@@ -59,8 +59,8 @@ class DRCModel(nn.Module):
         grid, bg_warped, bg_mask_warped = None, bg, bg_mask
         if self.sp_net is not None:
             grid = self.sp_net(zs, bg_feat.detach())
-            bg_warped = F.grid_sample(bg, grid, align_corners=False)
-            bg_mask_warped = F.grid_sample(bg_mask, grid, align_corners=False)
+            warped = F.grid_sample(torch.cat([bg, bg_mask], dim=1), grid, align_corners=False)  # one pass, 4 channels
+            bg_warped, bg_mask_warped = warped[:, :3], warped[:, 3:]
         pi = torch.cat([fg_mask, bg_mask_warped], dim=1).softmax(dim=1)  # (B, 2, S, S)
         return Composition(fg=fg, bg=bg, bg_warped=bg_warped, pi_f=pi[:, :1], pi_b=pi[:, 1:], grid=grid,
                            fg_logits=fg_logits, bg_logits=bg_logits)

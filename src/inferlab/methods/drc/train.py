@@ -18,7 +18,7 @@ import torch
 
 from inferlab.core.ebm import contrastive_prior_loss
 from inferlab.core.langevin import langevin_sample
-from inferlab.core.optim import guarded_step
+from inferlab.core.optim import frozen, guarded_step
 from inferlab.data.foreground.base import ForegroundData
 from inferlab.engine.task import TrainTask
 from inferlab.eval.images import save_image_grid
@@ -55,7 +55,8 @@ class DRCTask(TrainTask):
         return self.objects
 
     def _langevin(self, energy, z0: torch.Tensor, steps: int, step_size: float, name: str) -> torch.Tensor:
-        z, _ = langevin_sample(energy, z0, steps, step_size, max_abs=self.cfg.sampler.max_abs, name=name)
+        with frozen(self.model):
+            z, _ = langevin_sample(energy, z0, steps, step_size, max_abs=self.cfg.sampler.max_abs, name=name)
         return z
 
     def infer(self, x: torch.Tensor, z0: torch.Tensor, steps: int) -> torch.Tensor:
