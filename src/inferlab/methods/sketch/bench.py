@@ -27,23 +27,24 @@ def rounds_window(cfg: SketchConfig) -> int:
 def rounds_windows(run_dir: Path, window: int) -> list[float]:
     """Mean rounds per training game (sampled receiver) of the logged updates in each consecutive window of
     `window` updates (every update's games when train.log_every is 1, as in `tiny`)."""
-    sums: dict[int, list[float]] = {}
+    by_window: dict[int, list[float]] = {}
     for row in read_rows(run_dir, "train"):
-        sums.setdefault((row["step"] - 1) // window, []).append(row["rounds"])
-    return [sum(v) / len(v) for _, v in sorted(sums.items())]
+        by_window.setdefault((row["step"] - 1) // window, []).append(row["rounds"])
+    return [sum(v) / len(v) for _, v in sorted(by_window.items())]
 
 
 def bench(cfg: SketchConfig, device: torch.device, seed: int, out_dir: Path) -> dict:
     from inferlab.methods.sketch import make_task
 
     results, runs, figures, round_curves = {}, {}, [], {}
+    w = rounds_window(cfg)
     for label in VARIANTS:
         var_cfg = replace(cfg, game=replace(cfg.game, setting=label))
         task, fit, run_dir = train_variant(make_task, var_cfg, label=label, device=device, seed=seed,
                                            out_dir=out_dir)
         results[label] = {k: v for k, v in fit.metrics.items() if k != "score"}
         results[label].update(train_seconds=fit.seconds, seconds_per_step=fit.seconds_per_step)
-        windows = round_curves[label] = rounds_windows(run_dir, rounds_window(cfg))
+        windows = round_curves[label] = rounds_windows(run_dir, w)
         results[label].update(train_rounds_first=windows[0], train_rounds_peak=max(windows),
                               train_rounds_last=windows[-1],
                               **{f"train_rounds_w{i + 1:02d}": w for i, w in enumerate(windows)})
@@ -63,7 +64,6 @@ def bench(cfg: SketchConfig, device: torch.device, seed: int, out_dir: Path) -> 
             names = [task.game_data.names[c] for c in task.game_data.split("seen")[0]]
             figures.append(plot_similarity(word, sketch, names, results[label]["semanticity"],
                                            out_dir / "similarity_complete.png").name)
-    w = rounds_window(cfg)
     figures.append(plot_setting_curves(runs, out_dir / "curves.png", round_curves, w).name)
     d, g = cfg.data, cfg.game
     return {"metrics": results["complete"], "baselines": {k: v for k, v in results.items() if k != "complete"},
